@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# boot-qemu.sh KERNEL INITRD CMDLINE LOG [CPUS] [TIMEOUT]
+# The emulated AMD host: QEMU's TCG emulates SVM (it cannot emulate VMX), so
+# kvm_amd runs real SVM exits. Serial console to LOG; exits when the guest
+# powers off, or fails after TIMEOUT seconds.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kernel=${1:?usage: boot-qemu.sh KERNEL INITRD CMDLINE LOG [CPUS] [TIMEOUT]}
+initrd=${2:?} cmdline=${3:?} log=${4:?} cpus=${5:-2} tmo=${6:-600}
+need_cmd qemu-system-x86_64 qemu-system-x86
+
+timeout --foreground -k 5 "$tmo" qemu-system-x86_64 \
+	-accel tcg -cpu EPYC -smp "$cpus" -m 512 \
+	-display none -monitor none -serial "file:$log" -no-reboot \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 $cmdline" </dev/null >"$log.qemu" 2>&1 || {
+	rc=$?
+	[ $rc -eq 124 ] && die "QEMU guest did not power off within ${tmo}s" "$log"
+	die "QEMU failed (status $rc)" "$log.qemu"
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# kernel-build.sh KVERSION [SERIES]
+# Configure (tinyconfig + tests/kernel/*.config via the kernel's own
+# merge_config.sh) and build a bzImage out of tree; print its path.
+# Build directories live in the cache, one per source tree, so rebuilds are
+# incremental and patched/unpatched kernels can coexist (for the benchmark).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+v=${1:?usage: kernel-build.sh KVERSION [SERIES]}
+series=${2:-default}
+check_kversion "$v"
+for t in gcc:build-essential make:build-essential flex:flex bison:bison bc:bc; do
+	need_cmd "${t%%:*}" "${t#*:}"
+done
+
+tree=$("$KES_TOP/scripts/kernel-tree.sh" "$v" "$series")
+out=$KES_CACHE/build/$(basename "$tree")
+log=$KES_CACHE/logs/build-$(basename "$tree").log
+mkdir -p "$out"
+
+frags=("$KES_TOP"/tests/kernel/*.config)
+# Options that only exist once our series is applied.
+if [ "$series" != none ] && [ -f "$tree/arch/x86/kvm/exit_stats.c" ]; then
+	frags+=("$KES_TOP"/tests/kernel/patched/*.config)
+fi
+
+# Generate the config beside the build and install it only when it changed,
+# so an unchanged fragment does not touch .config.
+cfgdir=$(mktemp -d "$out/.config-XXXXXX")
+trap 'rm -rf "$cfgdir"' EXIT
+{
+	make -C "$tree" O="$cfgdir" tinyconfig &&
+	"$tree/scripts/kconfig/merge_config.sh" -m -O "$cfgdir" "$cfgdir/.config" "${frags[@]}" &&
+	make -C "$tree" O="$cfgdir" olddefconfig
+} >"$log" 2>&1 || die "configuring linux-$v failed" "$log"
+
+# merge_config only warns when Kconfig drops a requested option: fail instead.
+missing=$(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | while read -r line; do
+	grep -qxF "$line" "$cfgdir/.config" || echo "$line"
+done)
+[ -z "$missing" ] || die "linux-$v config lacks: $(echo "$missing" | tr '\n' ' ')" "$log"
+
+cmp -s "$cfgdir/.config" "$out/.config" || cp "$cfgdir/.config" "$out/.config"
+
+note "building linux-$v ($(basename "$tree")) in $out"
+make -C "$tree" O="$out" -j"$(nproc)" bzImage >>"$log" 2>&1 ||
+	die "building linux-$v failed" "$log"
+echo "$out/arch/x86/boot/bzImage"

@@ -1,0 +1,46 @@
+# shellcheck shell=bash
+# Common helpers for the kvm-exit-stats scripts: one place for the cache
+# location, the supported kernel versions and the one-line error convention.
+
+KES_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KES_CACHE=${KES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-exit-stats}
+KES_VERSIONS="6.12 6.1"
+
+# die MESSAGE [LOG]: one line naming what failed (and the log to read), exit 1.
+die() {
+	if [ -n "${2:-}" ]; then
+		echo "error: $1 (see $2)" >&2
+	else
+		echo "error: $1" >&2
+	fi
+	exit 1
+}
+
+note() { echo "[kes] $*" >&2; }
+
+# check_kversion V: refuse versions we have no series and no config for.
+check_kversion() {
+	local v
+	for v in $KES_VERSIONS; do
+		[ "$1" = "$v" ] && return 0
+	done
+	die "unknown KVERSION '$1' (supported: $KES_VERSIONS)"
+}
+
+# need_cmd CMD PACKAGE: fail clearly when a tool is missing.
+need_cmd() {
+	command -v "$1" >/dev/null 2>&1 ||
+		die "'$1' not found: install package '$2' (or run scripts/install-deps.sh)"
+}
+
+# series_hash V: identifies the patch series applied to a tree ("none" if empty).
+series_hash() {
+	local dir="$KES_TOP/kernel-patch/$1" files
+	files=$(find "$dir" -maxdepth 1 -name '*.patch' 2>/dev/null | LC_ALL=C sort)
+	if [ -z "$files" ]; then
+		echo none
+	else
+		# shellcheck disable=SC2086
+		cat $files | sha256sum | cut -c1-12
+	fi
+}

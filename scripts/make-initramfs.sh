@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# make-initramfs.sh OUT.cpio.gz
+# Pack busybox, the guest programs and the scripts of tests/guest/ into a
+# gzip'd initramfs with the kernel's own usr/gen_init_cpio (no root, no
+# device nodes on the host needed).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=${1:?usage: make-initramfs.sh OUT.cpio.gz}
+busybox=/bin/busybox
+[ -x "$busybox" ] && file_is_static=$(ldd "$busybox" 2>&1 | grep -c "not a dynamic") || true
+[ "${file_is_static:-0}" = 1 ] || die "$busybox is not the static busybox: install busybox-static"
+
+guest=$KES_TOP/tests/guest
+make -s -C "$guest" OUT="$KES_CACHE/guest" >/dev/null ||
+	die "building the guest programs failed (run: make -C tests/guest)"
+
+# gen_init_cpio is one C file: build it from any unpacked source, once.
+gen=$KES_CACHE/tools/gen_init_cpio
+if [ ! -x "$gen" ]; then
+	tree=$("$KES_TOP/scripts/kernel-tree.sh" 6.12 none)
+	mkdir -p "$(dirname "$gen")"
+	gcc -O2 -o "$gen.tmp" "$tree/usr/gen_init_cpio.c" && mv "$gen.tmp" "$gen" ||
+		die "building gen_init_cpio failed"
+fi
+
+list=$(mktemp)
+trap 'rm -f "$list"' EXIT
+{
+	for d in /bin /dev /proc /sys /tmp /etc /etc/kes; do
+		echo "dir $d 0755 0 0"
+	done
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "file /init $guest/init.sh 0755 0 0"
+	echo "file /bin/busybox $busybox 0755 0 0"
+	for p in kvm-exitgen kes-tests kes-poweroff; do
+		echo "file /bin/$p $KES_CACHE/guest/$p 0755 0 0"
+	done
+	# The user-facing tool, when built (static).
+	tool=$KES_TOP/tools/kvmexit-read/build/kvmexit-read.static
+	[ -x "$tool" ] && echo "file /bin/kvmexit-read $tool 0755 0 0"
+	for s in "$guest"/*.sh; do
+		[ "$(basename "$s")" = init.sh ] && continue
+		echo "file /etc/kes/$(basename "$s") $s 0644 0 0"
+	done
+} >"$list"
+"$gen" "$list" | gzip -1 >"$out.tmp" && mv "$out.tmp" "$out" || die "packing $out failed"

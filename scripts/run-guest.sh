@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# run-guest.sh [options] SCRIPT [ARG...]
+# Build the kernel and initramfs, boot the emulated host, run
+# tests/guest/SCRIPT.sh with ARGs inside it and print what it printed.
+# Exits with the script's status; a boot that never reaches the end marker
+# is a failure naming the serial log.
+#   --host bochs|qemu   emulated Intel VMX (default) or AMD SVM host
+#   --kversion V        6.12 (default) or 6.1
+#   --series S          default (kernel-patch/V) or none (unpatched)
+#   --cpus N            emulated CPUs (default 2)
+#   --timeout S         wall-clock limit of the boot (default 900)
+#   --log FILE          serial log (default in the cache's logs/)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+host=bochs kversion=${KVERSION:-6.12} series=default cpus=2 tmo=900 log=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--host) host=$2; shift 2 ;;
+	--kversion) kversion=$2; shift 2 ;;
+	--series) series=$2; shift 2 ;;
+	--cpus) cpus=$2; shift 2 ;;
+	--timeout) tmo=$2; shift 2 ;;
+	--log) log=$2; shift 2 ;;
+	--) shift; break ;;
+	-*) die "run-guest.sh: unknown option $1" ;;
+	*) break ;;
+	esac
+done
+script=${1:?usage: run-guest.sh [options] SCRIPT [ARG...]}
+shift
+case "$host" in bochs|qemu) ;; *) die "unknown host '$host' (bochs or qemu)" ;; esac
+check_kversion "$kversion"
+[ -f "$KES_TOP/tests/guest/$script.sh" ] || die "no guest script tests/guest/$script.sh"
+
+kernel=$("$KES_TOP/scripts/kernel-build.sh" "$kversion" "$series")
+mkdir -p "$KES_CACHE/logs"
+initrd=$(mktemp "$KES_CACHE/initrd-XXXXXX.gz")
+trap 'rm -f "$initrd"' EXIT
+"$KES_TOP/scripts/make-initramfs.sh" "$initrd"
+[ -n "$log" ] || log=$KES_CACHE/logs/serial-$host-$kversion-$series-$script.log
+
+args=$(IFS=,; echo "$*")
+cmdline="loglevel=4 panic=-1 kes.run=$script${args:+ kes.args=$args}"
+start=$(date +%s)
+"$KES_TOP/scripts/boot-$host.sh" "$kernel" "$initrd" "$cmdline" "$log" "$cpus" "$tmo"
+note "$host/$kversion: boot to power-off in $(( $(date +%s) - start ))s"
+
+# What the script printed, between the markers init writes.
+sed -n '/^KES-BEGIN /,/^KES-END /p' "$log" | tr -d '\r' | sed '1d;$d'
+end=$(tr -d '\r' <"$log" | grep -a '^KES-END rc=' || true)
+[ -n "$end" ] || die "$host/$kversion: the guest did not finish its run" "$log"
+rc=${end#KES-END rc=}
+exit "$rc"

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kes-tests: the tests that run inside the emulated host, against the real
+ * kvm_intel / kvm_amd. Each test runs in a child process (an assertion ends
+ * only that test) and reports one TAP line. Usage: kes-tests [TEST...|all]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exit_stats.h"
+#include "exitgen.h"
+
+#define N_EXITS		1000
+#define LOG_PARAM	"/sys/module/kvm/parameters/exit_log_interval"
+
+static int check_failed;
+
+/* Like KES_ASSERT, but lets the test go on and report everything wrong. */
+#define CHECK(cond, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			printf("# FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+			printf(__VA_ARGS__);				\
+			printf("\n");					\
+			check_failed = 1;				\
+		}							\
+	} while (0)
+
+static void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+static const char *vendor(void)
+{
+	static char v[8];
+	FILE *f;
+
+	if (!v[0]) {
+		f = fopen(KES_STATS_DIR "/vendor", "re");
+		KES_ASSERT(f && fscanf(f, "%7s", v) == 1, "read vendor");
+		fclose(f);
+	}
+	return v;
+}
+
+static int is_vmx(void)
+{
+	return !strcmp(vendor(), "vmx");
+}
+
+/* Names of the reasons the generator causes, per vendor. */
+#define R_CPUID	(is_vmx() ? "CPUID" : "cpuid")
+#define R_IO	(is_vmx() ? "IO_INSTRUCTION" : "io")
+#define R_HLT	(is_vmx() ? "HLT" : "hlt")
+
+/*
+ * Besides CPUID, I/O and HLT, a run may see only exits the host causes:
+ * nested-paging faults on first touch of guest memory and host interrupts.
+ */
+static int reason_is_incidental(const char *name)
+{
+	static const char *const ok[] = {
+		"EPT_VIOLATION", "EXTERNAL_INTERRUPT", "EXCEPTION_NMI",
+		"npf", "interrupt", "nmi",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(name, ok[i]))
+			return 1;
+	return 0;
+}
+
+/* Check a by_reason delta for a run of the generator. */
+static void check_generator_delta(const struct exit_stats *a, const struct exit_stats *b,
+				  uint64_t cpuid, uint64_t io, uint64_t hlt)
+{
+	int i;
+
+	CHECK(a->nr == b->nr, "by_reason changed its number of lines");
+	for (i = 0; i < a->nr && i < b->nr; i++) {
+		const char *name = b->r[i].name;
+		uint64_t d = b->r[i].count - a->r[i].count;
+
+		CHECK(b->r[i].count >= a->r[i].count, "%s went down", name);
+		if (d)
+			diag("delta %s %s %llu", b->r[i].code, name, (unsigned long long)d);
+		if (!strcmp(name, R_CPUID))
+			CHECK(d == cpuid, "%s delta %llu, expected %llu", name,
+			      (unsigned long long)d, (unsigned long long)cpuid);
+		else if (!strcmp(name, R_IO))
+			CHECK(d == io, "%s delta %llu, expected %llu", name,
+			      (unsigned long long)d, (unsigned long long)io);
+		else if (!strcmp(name, R_HLT))
+			CHECK(d == hlt, "%s delta %llu, expected %llu", name,
+			      (unsigned long long)d, (unsigned long long)hlt);
+		else
+			CHECK(!d || reason_is_incidental(name),
+			      "unexpected reason %s (+%llu)", name, (unsigned long long)d);
+	}
+}
+
+/* Issue 2: KVM's own statistics see at least the exits the guest caused. */
+static void test_kvm_exits_rise(void)
+{
+	int vcpus;
+
+	for (vcpus = 1; vcpus <= 2; vcpus++) {
+		struct kes_vm *vm = exitgen_vm_create(vcpus);
+		struct exitgen_result res = { 0 };
+		uint64_t before = kes_read_u64("/sys/kernel/debug/kvm/exits");
+		uint64_t vm_exits, after, caused;
+
+		exitgen_vm_round(vm, N_EXITS, N_EXITS, &res);
+		vm_exits = kes_vm_kvm_exits(vm);
+		after = kes_read_u64("/sys/kernel/debug/kvm/exits");
+		caused = res.cpuid + res.io + res.hlt;
+		diag("vcpus=%d cpuid=%llu io=%llu hlt=%llu kvm per-VM exits=%llu", vcpus,
+		     (unsigned long long)res.cpuid, (unsigned long long)res.io,
+		     (unsigned long long)res.hlt, (unsigned long long)vm_exits);
+		CHECK(res.hlt == (uint64_t)vcpus, "%llu HLT exits", (unsigned long long)res.hlt);
+		CHECK(vm_exits >= caused, "per-VM exits %llu < %llu caused",
+		      (unsigned long long)vm_exits, (unsigned long long)caused);
+		CHECK(after - before >= caused, "aggregate exits rose by %llu < %llu",
+		      (unsigned long long)(after - before), (unsigned long long)caused);
+		kes_vm_free(vm);
+	}
+}
+
+/* The generator's exits appear exactly in by_reason, total = KVM's exits. */
+static void run_exact(int vcpus, uint32_t n)
+{
+	struct exit_stats *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	struct kes_vm *vm = exitgen_vm_create(vcpus);
+	struct exitgen_result res = { 0 };
+	uint64_t t0, t1, vm_exits;
+
+	KES_ASSERT(a && b, "out of memory");
+	t0 = exit_stats_total();
+	exit_stats_read(a);
+	exitgen_vm_round(vm, n, n, &res);
+	vm_exits = kes_vm_kvm_exits(vm);
+	exit_stats_read(b);
+	t1 = exit_stats_total();
+	kes_vm_free(vm);
+
+	diag("vendor=%s vcpus=%d n=%u total delta=%llu kvm exits=%llu", vendor(), vcpus, n,
+	     (unsigned long long)(t1 - t0), (unsigned long long)vm_exits);
+	check_generator_delta(a, b, (uint64_t)n * vcpus, (uint64_t)n * vcpus, vcpus);
+	CHECK(t1 - t0 == vm_exits, "total delta %llu != KVM exits %llu",
+	      (unsigned long long)(t1 - t0), (unsigned long long)vm_exits);
+	CHECK(b->sum - a->sum == vm_exits, "by_reason sum delta %llu != KVM exits %llu",
+	      (unsigned long long)(b->sum - a->sum), (unsigned long long)vm_exits);
+	CHECK(t1 == b->sum, "total %llu != sum of by_reason %llu",
+	      (unsigned long long)t1, (unsigned long long)b->sum);
+	free(a);
+	free(b);
+}
+
+static void test_counts_exact(void)
+{
+	run_exact(1, N_EXITS);
+}
+
+static void test_counts_smp(void)
+{
+	run_exact(2, 2 * N_EXITS);
+}
+
+static void expect_all_zero(const char *after)
+{
+	struct exit_stats s;
+	int i;
+
+	exit_stats_read(&s);
+	CHECK(exit_stats_total() == 0, "total %llu after %s",
+	      (unsigned long long)exit_stats_total(), after);
+	for (i = 0; i < s.nr; i++)
+		CHECK(s.r[i].count == 0, "%s = %llu after %s", s.r[i].name,
+		      (unsigned long long)s.r[i].count, after);
+}
+
+static void test_reset(void)
+{
+	struct exitgen_result res;
+
+	exitgen_run(1, 10, 10, &res);
+	CHECK(exit_stats_total() >= 21, "total %llu before reset",
+	      (unsigned long long)exit_stats_total());
+	CHECK(exit_stats_write("total", "0\n", 2) == 0, "write '0\\n' to total");
+	expect_all_zero("writing 0 to total");
+	exitgen_run(1, 10, 10, &res);
+	CHECK(exit_stats_write("by_reason", "0", 1) == 0, "write '0' to by_reason");
+	expect_all_zero("writing 0 to by_reason");
+}
+
+static void test_bad_writes(void)
+{
+	static char junk[4096];
+	static const char *const files[] = { "total", "by_reason" };
+	struct { const char *what; const char *buf; unsigned long len; } bad[] = {
+		{ "1", "1", 1 }, { "abc", "abc", 3 }, { "empty", "", 0 },
+		{ "-0", "-0", 2 }, { "0 junk", "0 x", 3 }, { "4 KiB junk", junk, sizeof(junk) },
+	};
+	struct exitgen_result res;
+	struct exit_stats a, b;
+	unsigned int f, i;
+	uint64_t t0;
+
+	memset(junk, 'x', sizeof(junk));
+	exitgen_run(1, 5, 5, &res);	/* so that a reset would show */
+	t0 = exit_stats_total();
+	exit_stats_read(&a);
+	for (f = 0; f < 2; f++) {
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			int err = exit_stats_write(files[f], bad[i].buf, bad[i].len);
+
+			CHECK(err == -EINVAL, "writing %s to %s: %d, expected -EINVAL",
+			      bad[i].what, files[f], err);
+		}
+	}
+	exit_stats_read(&b);
+	CHECK(exit_stats_total() == t0 && t0 > 0, "total changed by bad writes: %llu -> %llu",
+	      (unsigned long long)t0, (unsigned long long)exit_stats_total());
+	CHECK(!memcmp(&a, &b, sizeof(a)), "by_reason changed by bad writes");
+}
+
+static void write_param(const char *val)
+{
+	int fd = open(LOG_PARAM, O_WRONLY);
+
+	KES_ASSERT(fd >= 0, "open %s", LOG_PARAM);
+	KES_ASSERT(write(fd, val, strlen(val)) == (ssize_t)strlen(val), "write %s", LOG_PARAM);
+	close(fd);
+}
+
+/* Collect kmsg lines containing "kvm_exits:" for up to ms milliseconds. */
+static int read_summary(int kmsg, int ms, const char *want)
+{
+	struct pollfd p = { .fd = kmsg, .events = POLLIN };
+	char rec[1024];
+	int lines = 0, found = !want;
+
+	for (;;) {
+		ssize_t n = read(kmsg, rec, sizeof(rec) - 1);
+
+		if (n < 0 && errno == EAGAIN) {
+			if (found && lines && want)
+				return lines;
+			if (poll(&p, 1, ms) <= 0)
+				return found ? lines : -lines - 1;
+			continue;
+		}
+		if (n < 0)
+			continue;	/* EPIPE: overwritten records */
+		rec[n] = '\0';
+		if (strstr(rec, "kvm_exits:")) {
+			lines++;
+			printf("# kmsg: %s", strchr(rec, ';') ? strchr(rec, ';') + 1 : rec);
+			if (want && strstr(rec, want))
+				found = 1;
+		}
+	}
+}
+
+static void test_log_interval(void)
+{
+	struct exitgen_result res;
+	int kmsg, n;
+
+	CHECK(kes_read_u64(LOG_PARAM) == 10000, "default exit_log_interval is %llu",
+	      (unsigned long long)kes_read_u64(LOG_PARAM));
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	KES_ASSERT(kmsg >= 0, "open /dev/kmsg");
+	lseek(kmsg, 0, SEEK_END);
+
+	write_param("100");
+	CHECK(kes_read_u64(LOG_PARAM) == 100, "exit_log_interval did not change");
+	exitgen_run(1, 300, 300, &res);
+	n = read_summary(kmsg, 20000, "kvm_exits: total");
+	CHECK(n > 0, "no summary within 20 s of 601 exits with interval 100");
+
+	write_param("0");
+	read_summary(kmsg, 500, NULL);		/* drain */
+	exitgen_run(1, 300, 300, &res);
+	n = read_summary(kmsg, 2000, NULL);
+	CHECK(n == 0, "%d summary lines with exit_log_interval=0", n);
+	write_param("10000");
+	close(kmsg);
+}
+
+/* KUnit's results for our suite, from its debugfs file. */
+static void test_kunit(void)
+{
+	char line[512];
+	int cases = 0, failed = 0;
+	FILE *f = fopen("/sys/kernel/debug/kunit/kvm_exit_stats/results", "re");
+
+	KES_ASSERT(f, "KUnit suite kvm_exit_stats has no results");
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line + strspn(line, " \t");
+
+		printf("# kunit: %s", line);
+		if (s == line)
+			continue;	/* the suite's own line */
+		if (!strncmp(s, "ok ", 3))
+			cases++;
+		else if (!strncmp(s, "not ok ", 7))
+			cases++, failed++;
+	}
+	fclose(f);
+	CHECK(cases > 0, "no KUnit cases ran");
+	CHECK(failed == 0, "%d of %d KUnit cases failed", failed, cases);
+}
+
+/* No warnings from the kernel but the known ones of the emulated CPUs. */
+static void test_dmesg_clean(void)
+{
+	static const char *const known[] = { "topology_common.c", "fpu/xstate.c" };
+	int kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	char rec[1024];
+	ssize_t n;
+
+	KES_ASSERT(kmsg >= 0, "open /dev/kmsg");
+	while ((n = read(kmsg, rec, sizeof(rec) - 1)) != 0) {
+		unsigned int i, is_known = 0;
+		char *msg;
+
+		if (n < 0) {
+			if (errno == EAGAIN)
+				break;
+			continue;
+		}
+		rec[n] = '\0';
+		msg = strchr(rec, ';') ? strchr(rec, ';') + 1 : rec;
+		if (!strstr(msg, "WARNING:") && !strstr(msg, "BUG:") &&
+		    !strstr(msg, "Oops") && !strstr(msg, "UBSAN") && !strstr(msg, "leak"))
+			continue;
+		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			is_known |= strstr(msg, known[i]) != NULL;
+		if (is_known)
+			diag("known: %.*s", (int)strcspn(msg, "\n"), msg);
+		else
+			CHECK(0, "kernel said: %.*s", (int)strcspn(msg, "\n"), msg);
+	}
+	close(kmsg);
+}
+
+struct test {
+	const char *name;
+	void (*fn)(void);
+	int needs_patch;
+};
+
+static const struct test tests[] = {
+	{ "kvm_exits_rise", test_kvm_exits_rise, 0 },
+	{ "counts_exact", test_counts_exact, 1 },
+	{ "counts_smp", test_counts_smp, 1 },
+	{ "reset", test_reset, 1 },
+	{ "bad_writes", test_bad_writes, 1 },
+	{ "log_interval", test_log_interval, 1 },
+	{ "kunit", test_kunit, 1 },
+	{ "dmesg_clean", test_dmesg_clean, 0 },
+};
+
+#define NR_TESTS (sizeof(tests) / sizeof(tests[0]))
+
+static int run_one(const struct test *t, int num)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	KES_ASSERT(pid >= 0, "fork");
+	if (pid == 0) {
+		if (t->needs_patch && !exit_stats_available()) {
+			printf("# %s: %s is missing: is the kernel patched?\n", t->name,
+			       KES_STATS_DIR);
+			exit(1);
+		}
+		t->fn();
+		fflush(stdout);
+		exit(check_failed);
+	}
+	KES_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid");
+	fflush(stderr);
+	printf("%sok %d - %s\n", WIFEXITED(status) && !WEXITSTATUS(status) ? "" : "not ",
+	       num, t->name);
+	fflush(stdout);
+	return !(WIFEXITED(status) && !WEXITSTATUS(status));
+}
+
+int main(int argc, char **argv)
+{
+	const struct test *run[NR_TESTS * 4];
+	int nr = 0, failed = 0, i;
+	unsigned int j;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	dup2(1, 2);	/* keep assertion messages in order with the TAP */
+	for (i = 1; i < argc; i++) {
+		int found = 0;
+
+		for (j = 0; j < NR_TESTS; j++) {
+			if (!strcmp(argv[i], "all") || !strcmp(argv[i], tests[j].name)) {
+				if (nr < (int)(NR_TESTS * 4))
+					run[nr++] = &tests[j];
+				found = 1;
+			}
+		}
+		if (!found) {
+			fprintf(stderr, "kes-tests: unknown test '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	printf("1..%d\n", nr);
+	for (i = 0; i < nr; i++)
+		failed += run_one(run[i], i + 1);
+	printf("# kes-tests: %d passed, %d failed\n", nr - failed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,2 @@
+# Run the in-guest tests named in kes.args (TAP on the console).
+exec kes-tests "$@"
