@@ -14,16 +14,25 @@ for t in gcc:build-essential make:build-essential flex:flex bison:bison bc:bc; d
 	need_cmd "${t%%:*}" "${t#*:}"
 done
 
-tree=$("$KES_TOP/scripts/kernel-tree.sh" "$v" "$series")
-out=$KES_CACHE/build/$(basename "$tree")
-log=$KES_CACHE/logs/build-$(basename "$tree").log
+# KES_KSRC: build a tree of your own instead (patch development).
+if [ -n "${KES_KSRC:-}" ]; then
+	[ -f "$KES_KSRC/Makefile" ] || die "KES_KSRC=$KES_KSRC is not a kernel source tree"
+	tree=$(cd "$KES_KSRC" && pwd)
+	out=$KES_CACHE/build/ksrc-$(echo "$tree" | sha256sum | cut -c1-12)
+else
+	tree=$("$KES_TOP/scripts/kernel-tree.sh" "$v" "$series")
+	out=$KES_CACHE/build/$(basename "$tree")
+fi
+log=$KES_CACHE/logs/build-$(basename "$out").log
 mkdir -p "$out"
 
+shopt -s nullglob
 frags=("$KES_TOP"/tests/kernel/*.config)
 # Options that only exist once our series is applied.
 if [ "$series" != none ] && [ -f "$tree/arch/x86/kvm/exit_stats.c" ]; then
 	frags+=("$KES_TOP"/tests/kernel/patched/*.config)
 fi
+shopt -u nullglob
 
 # Generate the config beside the build and install it only when it changed,
 # so an unchanged fragment does not touch .config.

@@ -53,12 +53,12 @@ fi
 
 tree=$pristine-$hash
 if [ ! -d "$tree" ]; then
-	note "applying kernel-patch/$v (series $hash)"
+	note "applying $KES_PATCH_DIR/$v (series $hash)"
 	tmp=$(mktemp -d "$src/.patch-$v.XXXXXX")
 	rmdir "$tmp"
 	cp -al "$pristine" "$tmp"
 	: >"$log"
-	for p in $(find "$KES_TOP/kernel-patch/$v" -maxdepth 1 -name '*.patch' | LC_ALL=C sort); do
+	for p in $(find "$KES_PATCH_DIR/$v" -maxdepth 1 -name '*.patch' | LC_ALL=C sort); do
 		echo "== $p" >>"$log"
 		(cd "$tmp" && git apply --verbose "$p") >>"$log" 2>&1 ||
 			die "patch $(basename "$p") does not apply to $pkg $pkgver" "$log"

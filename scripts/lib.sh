@@ -5,6 +5,8 @@
 KES_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KES_CACHE=${KES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-exit-stats}
 KES_VERSIONS="6.12 6.1"
+# The patch series, one directory per version (overridable for tests).
+KES_PATCH_DIR=${KES_PATCH_DIR:-$KES_TOP/kernel-patch}
 
 # die MESSAGE [LOG]: one line naming what failed (and the log to read), exit 1.
 die() {
@@ -35,7 +37,7 @@ need_cmd() {
 
 # series_hash V: identifies the patch series applied to a tree ("none" if empty).
 series_hash() {
-	local dir="$KES_TOP/kernel-patch/$1" files
+	local dir="$KES_PATCH_DIR/$1" files
 	files=$(find "$dir" -maxdepth 1 -name '*.patch' 2>/dev/null | LC_ALL=C sort)
 	if [ -z "$files" ]; then
 		echo none

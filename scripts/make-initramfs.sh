@@ -14,6 +14,9 @@ busybox=/bin/busybox
 guest=$KES_TOP/tests/guest
 make -s -C "$guest" OUT="$KES_CACHE/guest" >/dev/null ||
 	die "building the guest programs failed (run: make -C tests/guest)"
+tool=$KES_TOP/tools/kvmexit-read/build/kvmexit-read.static
+make -s -C "$KES_TOP/tools/kvmexit-read" static >/dev/null ||
+	die "building kvmexit-read failed (run: make -C tools/kvmexit-read static)"
 
 # gen_init_cpio is one C file: build it from any unpacked source, once.
 gen=$KES_CACHE/tools/gen_init_cpio
@@ -36,9 +39,7 @@ trap 'rm -f "$list"' EXIT
 	for p in kvm-exitgen kes-tests kes-poweroff; do
 		echo "file /bin/$p $KES_CACHE/guest/$p 0755 0 0"
 	done
-	# The user-facing tool, when built (static).
-	tool=$KES_TOP/tools/kvmexit-read/build/kvmexit-read.static
-	[ -x "$tool" ] && echo "file /bin/kvmexit-read $tool 0755 0 0"
+	echo "file /bin/kvmexit-read $tool 0755 0 0"
 	for s in "$guest"/*.sh; do
 		[ "$(basename "$s")" = init.sh ] && continue
 		echo "file /etc/kes/$(basename "$s") $s 0644 0 0"

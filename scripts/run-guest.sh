@@ -41,7 +41,7 @@ trap 'rm -f "$initrd"' EXIT
 [ -n "$log" ] || log=$KES_CACHE/logs/serial-$host-$kversion-$series-$script.log
 
 args=$(IFS=,; echo "$*")
-cmdline="loglevel=4 panic=-1 kes.run=$script${args:+ kes.args=$args}"
+cmdline="${KES_CMDLINE:-} loglevel=4 panic=-1 kes.run=$script${args:+ kes.args=$args}"
 start=$(date +%s)
 "$KES_TOP/scripts/boot-$host.sh" "$kernel" "$initrd" "$cmdline" "$log" "$cpus" "$tmo"
 note "$host/$kversion: boot to power-off in $(( $(date +%s) - start ))s"

@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Check what kvmexit-read printed inside the emulated host (tests/guest/suite.sh).
+
+Reads the guest's output on stdin, prints one TAP line per check. The guest
+ran, after a reset: 700 CPUID + 300 OUT (between snapshots a and b), then
+twice 400 CPUID + 200 OUT under `kvmexit-read -- CMD`.
+"""
+import json
+import re
+import sys
+
+PREFIX = sys.argv[1] if len(sys.argv) > 1 else ""
+NAMES = {"vmx": ("CPUID", "IO_INSTRUCTION", "HLT"), "svm": ("cpuid", "io", "hlt")}
+failed = 0
+
+
+def tap(ok, what, why=""):
+    global failed
+    failed += not ok
+    print(f"{'' if ok else 'not '}ok - {PREFIX}tool: {what}" + ("" if ok else f" # {why}"))
+
+
+def steps(text):
+    out = {}
+    for m in re.finditer(r"^TOOL-BEGIN (\S+) rc=(\d+)\n(.*?)^TOOL-END$", text, re.M | re.S):
+        out[m.group(1)] = (int(m.group(2)), m.group(3))
+    return out
+
+
+def one_json(body):
+    """The one JSON object a step printed (other lines are the command's)."""
+    objs = [json.loads(l) for l in body.splitlines() if l.startswith("{")]
+    if len(objs) != 1:
+        raise ValueError(f"{len(objs)} JSON objects")
+    return objs[0]
+
+
+def deltas(obj, key):
+    return {r["name"]: r[key] for r in obj["reasons"]}
+
+
+def check(name, fn):
+    try:
+        ok, why = fn()
+    except Exception as e:  # a missing step or bad JSON is a failure too
+        ok, why = False, f"{type(e).__name__}: {e}"
+    tap(ok, name, why)
+
+
+s = steps(sys.stdin.read())
+rc = lambda k: s[k][0]
+body = lambda k: s[k][1]
+vendor = one_json(body("json"))["vendor"] if "json" in s else "vmx"
+CPUID, IO, HLT = NAMES.get(vendor, NAMES["vmx"])
+
+
+def exact(d, cpuid, io, hlt):
+    want = {CPUID: cpuid, IO: io, HLT: hlt}
+    bad = {k: (d.get(k), v) for k, v in want.items() if d.get(k) != v}
+    return not bad, f"(got, want): {bad}"
+
+
+check("--reset, --save and the workload succeed",
+      lambda: (all(rc(k) == 0 for k in ("reset", "save-a", "exitgen", "save-b")),
+               {k: rc(k) for k in ("reset", "save-a", "exitgen", "save-b")}))
+
+
+def diff_table():
+    rows = {l.split()[1]: int(l.split()[2]) for l in body("diff").splitlines()
+            if re.match(r"^0x[0-9a-f]+\s", l)}
+    return rc("diff") == 0 and rows.get(CPUID) == 700 and rows.get(IO) == 300, rows
+
+
+check("--diff A B table shows exactly 700 CPUID and 300 I/O exits", diff_table)
+
+
+def diff_json():
+    o = one_json(body("diff-json"))
+    d = deltas(o, "delta")
+    ok, why = exact(d, 700, 300, 1)
+    ok &= o["type"] == "diff" and o["total"] == sum(d.values()) and o["interval_seconds"] > 0
+    return ok, why + f" total={o['total']} interval={o['interval_seconds']}"
+
+
+check("--json --diff A B parses, exact deltas, total = sum of deltas", diff_json)
+check("--json --diff A (against now) gives the same deltas",
+      lambda: exact(deltas(one_json(body("diff-now")), "delta"), 700, 300, 1))
+
+
+def cmd_table():
+    rows = {l.split()[1]: int(l.split()[2]) for l in body("cmd").splitlines()
+            if re.match(r"^0x[0-9a-f]+\s", l)}
+    return rc("cmd") == 0 and rows.get(CPUID) == 400 and rows.get(IO) == 200, rows
+
+
+check("-- CMD reports exactly the command's 400 CPUID and 200 I/O exits", cmd_table)
+
+
+def cmd_json():
+    o = one_json(body("cmd-json"))
+    ok, why = exact(deltas(o, "delta"), 400, 200, 1)
+    return ok and o["type"] == "command" and o["exit_status"] == 0, why
+
+
+check("--json -- CMD parses, exact deltas, exit status 0", cmd_json)
+check("-- CMD passes on the command's exit status (7)",
+      lambda: (rc("cmd-status") == 7, f"rc={rc('cmd-status')}"))
+
+
+def counters_json():
+    o = one_json(body("json"))
+    c = {r["name"]: r["count"] for r in o["reasons"]}
+    ok, why = exact(c, 1500, 700, 3)
+    return ok and o["total"] == sum(c.values()), why
+
+
+check("--json counters since the reset: 1500 CPUID, 700 I/O, 3 HLT", counters_json)
+check("table ends with the total",
+      lambda: (rc("table") == 0 and re.search(r"^\s+total\s+\d+", body("table"), re.M) is not None,
+               body("table")[-200:]))
+
+
+def prometheus():
+    text = body("prometheus")
+    sample = re.search(r'^kvm_exits_by_reason_total\{[^}]*reason="%s"[^}]*\} (\d+)$' % CPUID,
+                       text, re.M)
+    ok = rc("prometheus") == 0 and "# TYPE kvm_exits_total counter" in text
+    return ok and sample is not None and int(sample.group(1)) == 1500, text[:300]
+
+
+check("--prometheus has HELP/TYPE and the CPUID sample", prometheus)
+check("--diff B A (B older) is refused with exit status 6",
+      lambda: (rc("bad-diff") == 6, f"rc={rc('bad-diff')}"))
+sys.exit(1 if failed else 0)

@@ -1,0 +1,39 @@
+# The in-guest test suite: kes-tests with the named tests, and, when "tool"
+# is named, a run of the real kvmexit-read against the real debugfs whose
+# output the host side checks (tests/check_tool_output.py).
+tests=
+tool=0
+for t in "$@"; do
+	if [ "$t" = tool ]; then tool=1; else tests="$tests $t"; fi
+done
+rc=0
+if [ -n "$tests" ]; then
+	# shellcheck disable=SC2086
+	kes-tests $tests || rc=1
+fi
+[ $tool = 1 ] || exit $rc
+
+# Each step prints its output between "TOOL-BEGIN name rc=N" and "TOOL-END".
+step() {
+	name=$1
+	shift
+	out=$("$@" 2>&1)
+	echo "TOOL-BEGIN $name rc=$?"
+	echo "$out"
+	echo "TOOL-END"
+}
+step reset kvmexit-read --reset
+step save-a kvmexit-read --save /tmp/a.snap
+step exitgen kvm-exitgen --cpuid 700 --io 300
+step save-b kvmexit-read --save /tmp/b.snap
+step diff kvmexit-read --diff /tmp/a.snap /tmp/b.snap
+step diff-json kvmexit-read --json --diff /tmp/a.snap /tmp/b.snap
+step diff-now kvmexit-read --json --diff /tmp/a.snap
+step cmd kvmexit-read -- kvm-exitgen --cpuid 400 --io 200
+step cmd-json kvmexit-read --json -- kvm-exitgen --cpuid 400 --io 200
+step cmd-status kvmexit-read -- sh -c 'exit 7'
+step table kvmexit-read
+step json kvmexit-read --json
+step prometheus kvmexit-read --prometheus
+step bad-diff kvmexit-read --diff /tmp/b.snap /tmp/a.snap
+exit $rc

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Run every test suite and end with the line CI reads: "N passed, N failed".
+# Each suite prints TAP-style "ok - ..." / "not ok - ..." lines; this script
+# shows them as they come and counts them. A suite that fails without
+# saying "not ok" (it crashed) counts as one failure.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lib.sh"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+extra_failures=0
+
+suite() {
+	local name=$1 status
+	shift
+	echo "=== $name"
+	"$@" 2>&1 | tee -a "$log"
+	status=${PIPESTATUS[0]}
+	if [ "$status" -ne 0 ] && ! grep -q "^not ok" <(sed -n "/^=== $name\$/,\$p" "$log"); then
+		echo "not ok - $name exited with status $status" | tee -a "$log"
+	fi
+	echo "=== $name" >>"$log"
+}
+
+start=$(date +%s)
+suite tool make -s -C "$top/tools/kvmexit-read" check
+suite checkpatch "$top/tests/checkpatch.sh"
+suite scripts "$top/tests/scripts.sh"
+for v in $KES_VERSIONS; do
+	for host in qemu bochs; do
+		suite "guest $host/$v" "$top/tests/guest-suite.sh" "$host" "$v"
+	done
+done
+suite W=1 "$top/tests/kernel-w1.sh"
+
+passed=$(grep -Ec '^ok\b' "$log")
+failed=$(grep -Ec '^not ok\b' "$log")
+echo "=== all suites done in $(( $(date +%s) - start ))s"
+if [ "$failed" -ne 0 ]; then
+	echo "failed:"
+	grep -E '^not ok\b' "$log" | sed 's/^/  /'
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "cli.h"
+
+#include <string.h>
+
+#include "probe.h"
+
+int kx_parse_seconds(const char *s, struct kx_time *t)
+{
+	const char *dot = strchr(s, '.');
+	size_t n = strlen(s), ip = dot ? (size_t)(dot - s) : n, fp, i;
+	uint64_t sec = 0, ns = 0;
+
+	if (n == 0 || n > 32)
+		return -1;
+	fp = dot ? n - ip - 1 : 0;
+	if (dot && (fp == 0 || fp > 9))
+		return -1;
+	if (ip == 0 && !dot)
+		return -1;
+	if (ip && kx_parse_u64(s, ip, &sec))
+		return -1;
+	if (ip == 0 && fp == 0)
+		return -1;
+	for (i = 0; i < fp; i++) {
+		if (dot[1 + i] < '0' || dot[1 + i] > '9')
+			return -1;
+		ns = ns * 10 + (uint64_t)(dot[1 + i] - '0');
+	}
+	for (; i < 9; i++)
+		ns *= 10;
+	if (sec > KX_WATCH_MAX_SEC || (sec == KX_WATCH_MAX_SEC && ns))
+		return -1;
+	if (sec == 0 && ns < KX_WATCH_MIN_NS)
+		return -1;
+	t->sec = sec;
+	t->nsec = (uint32_t)ns;
+	return 0;
+}
+
+static const char *const mode_names[] = {
+	[KX_MODE_SAVE] = "--save", [KX_MODE_DIFF] = "--diff",
+	[KX_MODE_RESET] = "--reset", [KX_MODE_WATCH] = "--watch",
+	[KX_MODE_RUN] = "-- CMD",
+};
+
+static int set_mode(struct kx_opts *o, enum kx_mode m, struct kx_err *e)
+{
+	if (o->mode != KX_MODE_READ && o->mode != m)
+		return kx_fail(e, KX_EXIT_USAGE, "%s and %s cannot be combined",
+			       mode_names[o->mode], mode_names[m]);
+	if (o->mode == m)
+		return kx_fail(e, KX_EXIT_USAGE, "%s given twice",
+			       mode_names[m]);
+	o->mode = m;
+	return 0;
+}
+
+/* "--opt VALUE" or "--opt=VALUE" */
+static int take_value(int argc, char **argv, int *i, const char *inline_val,
+		      const char *opt, const char **val, struct kx_err *e)
+{
+	if (inline_val) {
+		*val = inline_val;
+	} else {
+		if (*i + 1 >= argc)
+			return kx_fail(e, KX_EXIT_USAGE, "%s needs a value",
+				       opt);
+		*val = argv[++*i];
+	}
+	if (!**val)
+		return kx_fail(e, KX_EXIT_USAGE, "%s: empty value", opt);
+	return 0;
+}
+
+int kx_cli_parse(int argc, char **argv, const char *env_root,
+		 struct kx_opts *o, struct kx_err *e)
+{
+	const char *count_s = NULL, *watch_s = NULL;
+	int i, r, json = 0, prom = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->mode = KX_MODE_READ;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *eq = NULL;
+		char name[32];
+
+		if (!strcmp(a, "--")) {
+			if (i + 1 >= argc)
+				return kx_fail(e, KX_EXIT_USAGE,
+					       "-- needs a command to run");
+			r = set_mode(o, KX_MODE_RUN, e);
+			if (r)
+				return r;
+			o->cmd = argv + i + 1;
+			break;
+		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			o->mode = KX_MODE_HELP;
+			return 0;
+		}
+		if (!strcmp(a, "--version")) {
+			o->mode = KX_MODE_VERSION;
+			return 0;
+		}
+		if (a[0] != '-' || !strcmp(a, "-"))
+			return kx_fail(e, KX_EXIT_USAGE,
+				       "unexpected argument '%s' (to run a "
+				       "command, put it after --)",
+				       a);
+		if (a[1] != '-')
+			return kx_fail(e, KX_EXIT_USAGE, "unknown option '%s'",
+				       a);
+		/* split --opt=value */
+		eq = strchr(a, '=');
+		if (eq) {
+			if ((size_t)(eq - a) >= sizeof(name))
+				return kx_fail(e, KX_EXIT_USAGE,
+					       "unknown option '%s'", a);
+			memcpy(name, a, (size_t)(eq - a));
+			name[eq - a] = '\0';
+			a = name;
+			eq++;
+		}
+#define FLAG(s) (!strcmp(a, s) && !eq)
+#define VALUE(s) (!strcmp(a, s))
+		if (FLAG("--json")) {
+			json = 1;
+		} else if (FLAG("--prometheus")) {
+			prom = 1;
+		} else if (FLAG("--force")) {
+			o->force = 1;
+		} else if (FLAG("--reset")) {
+			r = set_mode(o, KX_MODE_RESET, e);
+			if (r)
+				return r;
+		} else if (VALUE("--root")) {
+			r = take_value(argc, argv, &i, eq, a, &o->root, e);
+			if (r)
+				return r;
+		} else if (VALUE("--output")) {
+			r = take_value(argc, argv, &i, eq, a, &o->output, e);
+			if (r)
+				return r;
+		} else if (VALUE("--save")) {
+			r = set_mode(o, KX_MODE_SAVE, e);
+			if (!r)
+				r = take_value(argc, argv, &i, eq, a, &o->save,
+					       e);
+			if (r)
+				return r;
+		} else if (VALUE("--diff")) {
+			r = set_mode(o, KX_MODE_DIFF, e);
+			if (!r)
+				r = take_value(argc, argv, &i, eq, a,
+					       &o->diff_a, e);
+			if (r)
+				return r;
+			/* optional B: the next argument unless an option */
+			if (i + 1 < argc && (argv[i + 1][0] != '-' ||
+					     !strcmp(argv[i + 1], "-")))
+				o->diff_b = argv[++i];
+		} else if (VALUE("--watch")) {
+			r = set_mode(o, KX_MODE_WATCH, e);
+			if (!r)
+				r = take_value(argc, argv, &i, eq, a, &watch_s,
+					       e);
+			if (r)
+				return r;
+		} else if (VALUE("--count")) {
+			r = take_value(argc, argv, &i, eq, a, &count_s, e);
+			if (r)
+				return r;
+		} else {
+			int is_flag = !strcmp(a, "--json") ||
+				      !strcmp(a, "--prometheus") ||
+				      !strcmp(a, "--force") ||
+				      !strcmp(a, "--reset");
+
+			if (eq && is_flag)
+				return kx_fail(e, KX_EXIT_USAGE,
+					       "%s takes no value", a);
+			return kx_fail(e, KX_EXIT_USAGE,
+				       "unknown option '%s'", argv[i]);
+		}
+#undef FLAG
+#undef VALUE
+	}
+
+	if (json && prom)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--json and --prometheus cannot be combined");
+	o->fmt = json ? KX_FMT_JSON : prom ? KX_FMT_PROM : KX_FMT_TEXT;
+	if (prom && o->mode != KX_MODE_READ)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--prometheus only applies to printing the "
+			       "current counters, not to %s",
+			       mode_names[o->mode]);
+	if (o->force && o->mode != KX_MODE_DIFF)
+		return kx_fail(e, KX_EXIT_USAGE, "--force only applies to --diff");
+	if (count_s && o->mode != KX_MODE_WATCH)
+		return kx_fail(e, KX_EXIT_USAGE, "--count only applies to --watch");
+	if (o->output && o->mode != KX_MODE_READ && o->mode != KX_MODE_DIFF &&
+	    o->mode != KX_MODE_RUN)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--output does not apply to %s%s",
+			       mode_names[o->mode],
+			       o->mode == KX_MODE_SAVE ?
+			       " (its FILE is written atomically already)" :
+			       "");
+	if (o->mode == KX_MODE_SAVE && json && !strcmp(o->save, "-"))
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--save - writes the snapshot to standard "
+			       "output: --json cannot be combined with it");
+	if (o->mode == KX_MODE_DIFF && o->diff_b &&
+	    !strcmp(o->diff_a, "-") && !strcmp(o->diff_b, "-"))
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--diff: only one snapshot can be read from "
+			       "standard input");
+	if (watch_s && kx_parse_seconds(watch_s, &o->interval))
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--watch: bad interval '%s' (seconds, e.g. 1 "
+			       "or 0.5; from 0.01 to 86400)",
+			       watch_s);
+	if (count_s && (kx_parse_u64(count_s, strlen(count_s), &o->count) ||
+			o->count == 0 || o->count > KX_COUNT_MAX))
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--count: bad number '%s' (1 to %llu)", count_s,
+			       (unsigned long long)KX_COUNT_MAX);
+
+	if (!o->root && env_root && *env_root)
+		o->root = env_root;
+	if (!o->root)
+		o->root = KX_DEFAULT_ROOT;
+	o->root_is_default = !strcmp(o->root, KX_DEFAULT_ROOT);
+	return 0;
+}
+
+void kx_cli_help(struct kx_buf *b)
+{
+	kx_buf_puts(b,
+"Usage: kvmexit-read [OPTIONS]                 print the counters\n"
+"       kvmexit-read --save FILE               save a snapshot ('-': stdout)\n"
+"       kvmexit-read --diff A [B]              deltas from snapshot A to B (or now)\n"
+"       kvmexit-read --reset                   reset all counters (root)\n"
+"       kvmexit-read --watch SECONDS [--count N]  deltas every SECONDS\n"
+"       kvmexit-read [OPTIONS] -- CMD [ARGS...]   deltas over a command's run\n"
+"\n"
+"Counts KVM VM exits per exit reason from /sys/kernel/debug/kvm_exits.\n"
+"\n"
+"Options:\n"
+"  --json            JSON output (one object; --watch: one per line)\n"
+"  --prometheus      Prometheus text format (printing the counters only)\n"
+"  --output FILE     write the output to FILE atomically (temp + rename)\n"
+"  --force           --diff snapshots that do not match (says what it forced)\n"
+"  --root DIR        read DIR instead of /sys/kernel/debug/kvm_exits\n"
+"                    (default: $KVMEXIT_ROOT if set)\n"
+"  -h, --help        this help\n"
+"  --version         print the version\n"
+"\n"
+"With -- CMD the report goes to standard error (or --output FILE) and the\n"
+"exit status is the command's (128+N if killed by signal N, 127 if it was\n"
+"not found, 126 if it could not be executed).\n"
+"\n"
+"Exit status: 0 ok, 1 runtime error, 2 usage error, 3 counters unavailable,\n"
+"4 permission denied, 5 malformed snapshot or counters file, 6 snapshots\n"
+"not comparable (see --force). See kvmexit-read(1).\n");
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The command line. */
+#ifndef KX_CLI_H
+#define KX_CLI_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "err.h"
+#include "parse.h"
+
+#define KX_VERSION "1.0"
+#define KX_ROOT_ENV "KVMEXIT_ROOT"
+
+enum kx_mode {
+	KX_MODE_READ, /* no mode option: print the counters */
+	KX_MODE_SAVE,
+	KX_MODE_DIFF,
+	KX_MODE_RESET,
+	KX_MODE_WATCH,
+	KX_MODE_RUN, /* -- CMD [ARGS...] */
+	KX_MODE_HELP,
+	KX_MODE_VERSION,
+};
+
+enum kx_format { KX_FMT_TEXT, KX_FMT_JSON, KX_FMT_PROM };
+
+#define KX_WATCH_MIN_NS 10000000ull		/* 0.01 s */
+#define KX_WATCH_MAX_SEC 86400ull		/* one day */
+#define KX_COUNT_MAX 1000000000ull
+
+struct kx_opts {
+	enum kx_mode mode;
+	enum kx_format fmt;
+	const char *root;
+	int root_is_default;
+	const char *save;   /* --save FILE */
+	const char *diff_a; /* --diff A [B] */
+	const char *diff_b; /* NULL: now */
+	const char *output; /* --output FILE */
+	struct kx_time interval;
+	uint64_t count; /* 0: forever */
+	int force;
+	char **cmd; /* NULL-terminated, after -- */
+};
+
+/* Parses argv; env_root is getenv(KX_ROOT_ENV). Usage errors are
+ * KX_EXIT_USAGE with a message. */
+int kx_cli_parse(int argc, char **argv, const char *env_root,
+		 struct kx_opts *o, struct kx_err *e);
+
+/* "0.5", "2", "1.25": > 0, at most 9 decimals, 0.01 s to one day. */
+int kx_parse_seconds(const char *s, struct kx_time *t);
+
+void kx_cli_help(struct kx_buf *b);
+
+#endif

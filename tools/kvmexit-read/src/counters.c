@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "counters.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+
+#define QUOTE_MAX 48
+
+/* A one-line file ("vmx\n", "2020\n"): its content without the newline. */
+static int one_line(const char *buf, size_t len, const char *fname,
+		    const char *what, struct kx_field *f, struct kx_err *e)
+{
+	struct kx_lines it;
+	const char *line;
+	size_t n;
+	int r;
+
+	f->p = buf;
+	f->n = 0;
+	/* the newline is optional here */
+	if (len && buf[len - 1] != '\n' && !memchr(buf, '\n', len)) {
+		if (memchr(buf, '\0', len))
+			return kx_fail(e, KX_EXIT_BADINPUT,
+				       "%s:1: NUL byte in %s", fname, what);
+		f->p = buf;
+		f->n = len;
+		return 0;
+	}
+	kx_lines_init(&it, buf, len, fname);
+	r = kx_lines_next(&it, &line, &n, e);
+	if (r == 0) {
+		it.lineno = 1;
+		return kx_lines_fail(&it, e, "empty file: expected the %s",
+				     what);
+	}
+	if (r != 1)
+		return r;
+	if (it.pos != len) {
+		it.lineno = 2;
+		return kx_lines_fail(&it, e,
+				     "unexpected extra line after the %s",
+				     what);
+	}
+	f->p = line;
+	f->n = n;
+	return 0;
+}
+
+int kx_parse_vendor(const char *buf, size_t len, const char *fname,
+		    struct kx_counters *c, struct kx_err *e)
+{
+	char q[QUOTE_MAX];
+	struct kx_field f;
+	int r = one_line(buf, len, fname, "vendor", &f, e);
+
+	if (r)
+		return r;
+	if (kx_field_is(&f, "vmx") || kx_field_is(&f, "svm")) {
+		memcpy(c->vendor, f.p, 3);
+		c->vendor[3] = '\0';
+		return 0;
+	}
+	kx_quote(q, sizeof(q), f.p, f.n);
+	return kx_fail(e, KX_EXIT_BADINPUT,
+		       "%s:1: unknown vendor '%s' (expected vmx or svm)", fname,
+		       q);
+}
+
+int kx_parse_total(const char *buf, size_t len, const char *fname,
+		   struct kx_counters *c, struct kx_err *e)
+{
+	char q[QUOTE_MAX];
+	struct kx_field f;
+	int r = one_line(buf, len, fname, "total", &f, e);
+
+	if (r)
+		return r;
+	r = kx_parse_u64(f.p, f.n, &c->total_file);
+	if (r == 0)
+		return 0;
+	kx_quote(q, sizeof(q), f.p, f.n);
+	return kx_fail(e, KX_EXIT_BADINPUT, "%s:1: %s '%s'", fname,
+		       r == -2 ? "total does not fit in 64 bits" :
+				 "total is not an unsigned decimal number",
+		       q);
+}
+
+int kx_reason_from_fields(const struct kx_lines *it, const struct kx_field *f,
+			  struct kx_reason *r, struct kx_err *e)
+{
+	char q[QUOTE_MAX];
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->lineno = it->lineno;
+	if (kx_check_word(f[1].p, f[1].n, KX_NAME_MAX)) {
+		kx_quote(q, sizeof(q), f[1].p, f[1].n);
+		return kx_lines_fail(it, e,
+				     "bad reason name '%s' (1 to %d printable "
+				     "characters expected)",
+				     q, KX_NAME_MAX - 1);
+	}
+	memcpy(r->name, f[1].p, f[1].n);
+	r->name[f[1].n] = '\0';
+	if (kx_field_is(&f[0], "-")) {
+		if (!kx_field_is(&f[1], "other"))
+			return kx_lines_fail(it, e,
+					     "code '-' is only for the 'other' "
+					     "line, not '%s'",
+					     r->name);
+		r->is_other = 1;
+	} else if (kx_parse_code(f[0].p, f[0].n, &r->code)) {
+		kx_quote(q, sizeof(q), f[0].p, f[0].n);
+		return kx_lines_fail(it, e,
+				     "bad code '%s' (expected 0x and 4 to 16 "
+				     "hex digits, or '-')",
+				     q);
+	} else if (kx_field_is(&f[1], "other")) {
+		return kx_lines_fail(it, e,
+				     "the 'other' line must have code '-'");
+	}
+	rc = kx_parse_u64(f[2].p, f[2].n, &r->count);
+	if (rc) {
+		kx_quote(q, sizeof(q), f[2].p, f[2].n);
+		return kx_lines_fail(it, e, "count '%s' %s", q,
+				     rc == -2 ? "does not fit in 64 bits" :
+						"is not an unsigned decimal "
+						"number");
+	}
+	return 0;
+}
+
+int kx_counters_add(const struct kx_lines *it, struct kx_counters *c,
+		    const struct kx_reason *r, struct kx_err *e)
+{
+	size_t i;
+
+	if (c->n && c->r[c->n - 1].is_other)
+		return kx_lines_fail(it, e,
+				     "line after the 'other' line (which must "
+				     "be the last one, line %u)",
+				     c->r[c->n - 1].lineno);
+	if (c->n == KX_MAX_REASONS)
+		return kx_lines_fail(it, e, "too many reasons (more than %d)",
+				     KX_MAX_REASONS);
+	if (!r->is_other) {
+		for (i = 0; i < c->n; i++)
+			if (c->r[i].code == r->code)
+				return kx_lines_fail(it, e,
+						     "duplicate code 0x%04llx "
+						     "(first on line %u)",
+						     (unsigned long long)r->code,
+						     c->r[i].lineno);
+	}
+	if (c->sum > UINT64_MAX - r->count)
+		return kx_lines_fail(it, e,
+				     "sum of the counts overflows 64 bits");
+	c->sum += r->count;
+	c->r[c->n++] = *r;
+	return 0;
+}
+
+int kx_counters_finish(const struct kx_lines *it, struct kx_counters *c,
+		       struct kx_err *e)
+{
+	struct kx_lines end = *it;
+
+	end.lineno++;
+	if (c->n == 0 || !c->r[c->n - 1].is_other)
+		return kx_lines_fail(&end, e,
+				     "end of file without the 'other' line "
+				     "(file truncated?)");
+	return 0;
+}
+
+int kx_parse_by_reason(const char *buf, size_t len, const char *fname,
+		       struct kx_counters *c, struct kx_err *e)
+{
+	struct kx_field f[KX_FIELDS_MAX];
+	struct kx_lines it;
+	struct kx_reason r;
+	const char *line;
+	size_t n;
+	int rc, nf;
+
+	c->n = 0;
+	c->sum = 0;
+	kx_lines_init(&it, buf, len, fname);
+	if (len == 0) {
+		it.lineno = 1;
+		return kx_lines_fail(&it, e, "empty file");
+	}
+	while ((rc = kx_lines_next(&it, &line, &n, e)) == 1) {
+		if (n && line[0] == '#') {
+			if (it.lineno == 1)
+				continue; /* the header */
+			return kx_lines_fail(&it, e,
+					     "'#' line is only allowed as the "
+					     "first line");
+		}
+		nf = kx_split(line, n, f, KX_FIELDS_MAX);
+		if (nf != 3)
+			return kx_lines_fail(&it, e,
+					     "expected 3 fields '<code> <name> "
+					     "<count>', got %s%d",
+					     nf > KX_FIELDS_MAX ? "more than " :
+								  "",
+					     nf > KX_FIELDS_MAX ? KX_FIELDS_MAX :
+								  nf);
+		rc = kx_reason_from_fields(&it, f, &r, e);
+		if (rc)
+			return rc;
+		rc = kx_counters_add(&it, c, &r, e);
+		if (rc)
+			return rc;
+	}
+	if (rc)
+		return rc;
+	return kx_counters_finish(&it, c, e);
+}
+
+const char *kx_code_str(const struct kx_reason *r, char *buf, size_t size)
+{
+	if (r->is_other)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "0x%04llx", (unsigned long long)r->code);
+	return buf;
+}
+
+typedef int (*parse_fn)(const char *buf, size_t len, const char *fname,
+			struct kx_counters *c, struct kx_err *e);
+
+static int read_one(const char *dir, const char *file, size_t max,
+		    parse_fn parse, struct kx_counters *c, struct kx_err *e)
+{
+	size_t plen = strlen(dir) + strlen(file) + 2, len;
+	char *path = malloc(plen), *buf;
+	int r;
+
+	if (!path)
+		return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+	snprintf(path, plen, "%s/%s", dir, file);
+	r = kx_read_file(path, max, &buf, &len, KX_EXIT_UNAVAILABLE, e);
+	if (r == 0) {
+		r = parse(buf, len, path, c, e);
+		free(buf);
+	}
+	free(path);
+	return r;
+}
+
+int kx_counters_read(const char *dir, struct kx_counters *c,
+		     struct kx_err *e)
+{
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	r = read_one(dir, "vendor", KX_SMALL_FILE_MAX, kx_parse_vendor, c, e);
+	if (!r)
+		r = read_one(dir, "total", KX_SMALL_FILE_MAX, kx_parse_total,
+			     c, e);
+	if (!r)
+		r = read_one(dir, "by_reason", KX_BY_REASON_MAX,
+			     kx_parse_by_reason, c, e);
+	return r;
+}

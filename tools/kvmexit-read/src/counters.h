@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The counters of /sys/kernel/debug/kvm_exits: parsing the vendor, total
+ * and by_reason files (Documentation/debugfs-format.rst) from memory, and
+ * reading them from a directory. */
+#ifndef KX_COUNTERS_H
+#define KX_COUNTERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "parse.h"
+
+#define KX_MAX_REASONS 512	     /* lines of by_reason, 'other' included */
+#define KX_NAME_MAX 64		     /* reason name, NUL included */
+#define KX_BY_REASON_MAX (64 * 1024) /* bytes */
+#define KX_SMALL_FILE_MAX 64	     /* bytes of vendor and total */
+#define KX_VENDOR_MAX 8
+
+struct kx_reason {
+	uint64_t code;	 /* meaningless for 'other' */
+	uint64_t count;
+	unsigned is_other;
+	unsigned lineno; /* where it was read, for messages */
+	char name[KX_NAME_MAX];
+};
+
+struct kx_counters {
+	char vendor[KX_VENDOR_MAX]; /* "vmx" or "svm" */
+	uint64_t total_file;	    /* the total file, read separately */
+	uint64_t sum;		    /* sum of the by_reason counts */
+	size_t n;		    /* reasons, the last one is 'other' */
+	struct kx_reason r[KX_MAX_REASONS];
+};
+
+/* Each fills its part of c from buf[0..len) or fails with a KX_EXIT_BADINPUT
+ * error naming fname and the line. */
+int kx_parse_vendor(const char *buf, size_t len, const char *fname,
+		    struct kx_counters *c, struct kx_err *e);
+int kx_parse_total(const char *buf, size_t len, const char *fname,
+		   struct kx_counters *c, struct kx_err *e);
+int kx_parse_by_reason(const char *buf, size_t len, const char *fname,
+		       struct kx_counters *c, struct kx_err *e);
+
+/* Building blocks shared with the snapshot parser: parse "<code> <name>
+ * <count>" fields, then append the reason to c checking order, duplicates,
+ * the table size and the sum. */
+int kx_reason_from_fields(const struct kx_lines *it, const struct kx_field *f,
+			  struct kx_reason *r, struct kx_err *e);
+int kx_counters_add(const struct kx_lines *it, struct kx_counters *c,
+		    const struct kx_reason *r, struct kx_err *e);
+/* After the last line: the table must end with 'other'. */
+int kx_counters_finish(const struct kx_lines *it, struct kx_counters *c,
+		       struct kx_err *e);
+
+/* "0x000a" or "-" for other; buf of at least 24 bytes */
+const char *kx_code_str(const struct kx_reason *r, char *buf, size_t size);
+
+/* Reads DIR/vendor, DIR/total and DIR/by_reason. A missing file is
+ * KX_EXIT_UNAVAILABLE, EACCES is KX_EXIT_PERM. */
+int kx_counters_read(const char *dir, struct kx_counters *c,
+		     struct kx_err *e);
+
+#endif

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "diff.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+static const char *const problem_keys[KX_P_COUNT] = {
+	"vendor", "kernel", "boot_id", "order", "reason_table",
+	"counter_decrease",
+};
+
+const char *kx_problem_key(unsigned bit)
+{
+	unsigned i;
+
+	for (i = 0; i < KX_P_COUNT; i++)
+		if (bit == 1u << i)
+			return problem_keys[i];
+	return "unknown";
+}
+
+/* index of B's reason i in A, or -1 */
+static long find_in_a(const struct kx_counters *a, const struct kx_reason *r,
+		      size_t i)
+{
+	size_t j;
+
+#define SAME(x) ((x)->is_other == r->is_other && \
+		 (r->is_other || (x)->code == r->code) && \
+		 !strcmp((x)->name, r->name))
+	if (i < a->n && SAME(&a->r[i]))
+		return (long)i;
+	for (j = 0; j < a->n; j++)
+		if (SAME(&a->r[j]))
+			return (long)j;
+	return -1;
+#undef SAME
+}
+
+int kx_diff(const struct kx_snapshot *a, const struct kx_snapshot *b,
+	    const char *name_a, const char *name_b, int force,
+	    struct kx_diff *d, struct kx_err *e)
+{
+	size_t i, matched = 0;
+	struct kx_buf msg;
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	d->a = a;
+	d->b = b;
+	if (strcmp(a->c.vendor, b->c.vendor))
+		d->problems |= KX_P_VENDOR;
+	if (strcmp(a->kernel, b->kernel))
+		d->problems |= KX_P_KERNEL;
+	if (strcmp(a->boot_id, b->boot_id) || !strcmp(a->boot_id, "unknown"))
+		d->problems |= KX_P_BOOT;
+
+	if (d->problems & KX_P_BOOT) {
+		/* CLOCK_BOOTTIME of different boots cannot be compared */
+		d->wall_clock = 1;
+		d->seconds = kx_time_sub(&b->wall, &a->wall);
+		d->seconds_valid = d->seconds >= 0;
+	} else {
+		d->seconds = kx_time_sub(&b->boot, &a->boot);
+		d->seconds_valid = d->seconds >= 0;
+		if (!d->seconds_valid)
+			d->problems |= KX_P_ORDER;
+	}
+
+	for (i = 0; i < b->c.n; i++) {
+		const struct kx_reason *rb = &b->c.r[i];
+		struct kx_delta *x = &d->d[i];
+		long j = find_in_a(&a->c, rb, i);
+
+		x->code = rb->code;
+		x->is_other = rb->is_other;
+		memcpy(x->name, rb->name, sizeof(x->name));
+		if (j < 0) {
+			d->problems |= KX_P_TABLE;
+			x->delta = rb->count;
+		} else if (rb->count < a->c.r[j].count) {
+			d->problems |= KX_P_DECREASE;
+			x->reset = 1;
+			x->delta = rb->count;
+			matched++;
+		} else {
+			x->delta = rb->count - a->c.r[j].count;
+			matched++;
+		}
+		if (d->total > UINT64_MAX - x->delta)
+			return kx_fail(e, KX_EXIT_BADINPUT,
+				       "%s -> %s: sum of the deltas overflows "
+				       "64 bits",
+				       name_a, name_b);
+		d->total += x->delta;
+	}
+	d->n = b->c.n;
+	d->only_in_a = a->c.n - matched;
+	if (d->only_in_a)
+		d->problems |= KX_P_TABLE;
+
+	if (!d->problems || force)
+		return 0;
+
+	kx_buf_init(&msg);
+	kx_diff_describe(d, "  ", 0, &msg);
+	r = kx_fail(e, KX_EXIT_REFUSED,
+		    "refusing to diff %s and %s:\n%suse --force to diff them "
+		    "anyway",
+		    name_a, name_b, msg.p ? msg.p : "");
+	kx_buf_free(&msg);
+	return r;
+}
+
+static void line(struct kx_buf *b, int actions, const char *action)
+{
+	if (actions)
+		kx_buf_printf(b, ": %s", action);
+	kx_buf_putc(b, '\n');
+}
+
+void kx_diff_describe(const struct kx_diff *d, const char *prefix,
+		      int actions, struct kx_buf *b)
+{
+	const struct kx_snapshot *a = d->a, *s = d->b;
+	size_t i, nreset = 0;
+
+	if (d->problems & KX_P_VENDOR) {
+		kx_buf_printf(b, "%sdifferent vendors (%s vs %s)", prefix,
+			      a->c.vendor, s->c.vendor);
+		line(b, actions, "reasons matched by code and name");
+	}
+	if (d->problems & KX_P_KERNEL) {
+		kx_buf_printf(b, "%sdifferent kernels (%s vs %s)", prefix,
+			      a->kernel, s->kernel);
+		line(b, actions, "reasons matched by code and name");
+	}
+	if (d->problems & KX_P_BOOT) {
+		kx_buf_printf(b,
+			      "%sdifferent or unknown boots (boot_id %s vs "
+			      "%s): their boottime values cannot be compared",
+			      prefix, a->boot_id, s->boot_id);
+		line(b, actions,
+		     d->seconds_valid ? "interval taken from wall_time" :
+					"wall_time went backwards too, "
+					"interval unknown");
+	}
+	if (d->problems & KX_P_ORDER) {
+		kx_buf_printf(b,
+			      "%sthe second snapshot was taken %.3f s before "
+			      "the first (boottime)",
+			      prefix, -d->seconds);
+		line(b, actions, "interval unknown");
+	}
+	if (d->problems & KX_P_TABLE) {
+		kx_buf_printf(b,
+			      "%sdifferent reason tables (%zu reason(s) only "
+			      "in the first)",
+			      prefix, d->only_in_a);
+		line(b, actions,
+		     "reasons only in the second count from 0, reasons "
+		     "only in the first are left out");
+	}
+	if (d->problems & KX_P_DECREASE) {
+		for (i = 0; i < d->n; i++)
+			nreset += d->d[i].reset;
+		kx_buf_printf(b,
+			      "%s%zu counter(s) went down (counters reset in "
+			      "between?)",
+			      prefix, nreset);
+		line(b, actions,
+		     "counted as reset: delta = the value in the second "
+		     "snapshot");
+	}
+}
+
+static const struct kx_diff *sort_d;
+
+static int cmp_delta(const void *pa, const void *pb)
+{
+	size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
+	uint64_t x = sort_d->d[ia].delta, y = sort_d->d[ib].delta;
+
+	if (x != y)
+		return x > y ? -1 : 1;
+	return ia < ib ? -1 : ia > ib;
+}
+
+size_t kx_diff_sorted(const struct kx_diff *d, size_t *idx)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->n; i++)
+		if (d->d[i].delta)
+			idx[n++] = i;
+	sort_d = d;
+	qsort(idx, n, sizeof(*idx), cmp_delta);
+	sort_d = NULL;
+	return n;
+}
+
+int kx_diff_rate(const struct kx_diff *d, uint64_t count, double *rate)
+{
+	if (!d->seconds_valid || !(d->seconds > 0))
+		return 0;
+	*rate = (double)count / d->seconds;
+	return 1;
+}

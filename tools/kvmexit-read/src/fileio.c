@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int kx_read_file(const char *path, size_t max, char **out, size_t *len,
+		 int missing_code, struct kx_err *e)
+{
+	int is_stdin = !strcmp(path, "-");
+	const char *name = is_stdin ? "(standard input)" : path;
+	size_t n = 0;
+	char *buf;
+	int fd;
+
+	*out = NULL;
+	*len = 0;
+	if (is_stdin) {
+		fd = STDIN_FILENO;
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0) {
+			int err = errno;
+
+			return kx_fail(e, kx_errno_code(err, missing_code),
+				       "%s: %s%s", name, strerror(err),
+				       kx_errno_code(err, 0) == KX_EXIT_PERM ?
+				       " (reading it needs root)" : "");
+		}
+	}
+	/* one byte more than max, to tell "exactly max" from "too large" */
+	buf = malloc(max + 2);
+	if (!buf) {
+		if (!is_stdin)
+			close(fd);
+		return kx_fail(e, KX_EXIT_RUNTIME, "%s: out of memory", name);
+	}
+	for (;;) {
+		ssize_t r = read(fd, buf + n, max + 1 - n);
+
+		if (r < 0) {
+			int err = errno;
+
+			if (err == EINTR)
+				continue;
+			free(buf);
+			if (!is_stdin)
+				close(fd);
+			return kx_fail(e, kx_errno_code(err, KX_EXIT_RUNTIME),
+				       "%s: read failed: %s", name,
+				       strerror(err));
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max) {
+			free(buf);
+			if (!is_stdin)
+				close(fd);
+			return kx_fail(e, KX_EXIT_BADINPUT,
+				       "%s: too large (more than %zu bytes)",
+				       name, max);
+		}
+	}
+	if (!is_stdin)
+		close(fd);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+int kx_write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static int fail_errno(struct kx_err *e, int err, const char *what,
+		      const char *path)
+{
+	return kx_fail(e, kx_errno_code(err, KX_EXIT_RUNTIME), "%s: %s: %s",
+		       path, what, strerror(err));
+}
+
+int kx_write_output(const char *path, const char *data, size_t len,
+		    struct kx_err *e)
+{
+	const char *slash, *base;
+	struct stat st;
+	size_t dirlen, tlen;
+	char *tmp, *dir;
+	mode_t mask;
+	int fd, dfd, err;
+
+	if (!path || !strcmp(path, "-")) {
+		if (kx_write_all(STDOUT_FILENO, data, len))
+			return fail_errno(e, errno, "write failed",
+					  "(standard output)");
+		return 0;
+	}
+	if (!*path)
+		return kx_fail(e, KX_EXIT_USAGE, "empty output file name");
+	/* a device or FIFO (/dev/stdout, a pipe) is written in place:
+	 * renaming over it would replace it by a regular file */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return kx_fail(e, KX_EXIT_RUNTIME,
+				       "%s: is a directory", path);
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return fail_errno(e, errno, "cannot open", path);
+		if (kx_write_all(fd, data, len)) {
+			err = errno;
+			close(fd);
+			return fail_errno(e, err, "write failed", path);
+		}
+		if (close(fd))
+			return fail_errno(e, errno, "write failed", path);
+		return 0;
+	}
+	slash = strrchr(path, '/');
+	base = slash ? slash + 1 : path;
+	if (!*base)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "%s: output file name ends with '/'", path);
+	dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	tlen = strlen(path) + 16;
+	tmp = malloc(tlen);
+	dir = malloc(dirlen + 2);
+	if (!tmp || !dir) {
+		free(tmp);
+		free(dir);
+		return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+	}
+	/* DIR/.BASE.XXXXXX: hidden, and no *.prom match for node_exporter */
+	snprintf(tmp, tlen, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
+	if (dirlen)
+		snprintf(dir, dirlen + 2, "%.*s", (int)dirlen, path);
+	else
+		strcpy(dir, ".");
+
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		err = errno;
+		fail_errno(e, err, "cannot create temporary file in directory",
+			   path);
+		goto out;
+	}
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) || kx_write_all(fd, data, len) ||
+	    fsync(fd)) {
+		err = errno;
+		close(fd);
+		unlink(tmp);
+		fail_errno(e, err, "write failed", tmp);
+		goto out;
+	}
+	if (close(fd)) {
+		err = errno;
+		unlink(tmp);
+		fail_errno(e, err, "write failed", tmp);
+		goto out;
+	}
+	if (rename(tmp, path)) {
+		err = errno;
+		unlink(tmp);
+		fail_errno(e, err, "cannot rename temporary file over it",
+			   path);
+		goto out;
+	}
+	/* make the rename itself durable; some file systems refuse: ignore */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(tmp);
+	free(dir);
+	return 0;
+out:
+	free(tmp);
+	free(dir);
+	return e->code;
+}

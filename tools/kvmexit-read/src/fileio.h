@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Bounded reads and atomic writes. */
+#ifndef KX_FILEIO_H
+#define KX_FILEIO_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/* Reads all of path ("-" = standard input) into a malloc'd, NUL-terminated
+ * buffer. A file of more than max bytes is refused (KX_EXIT_BADINPUT), so
+ * reads are bounded. Errors: see kx_errno_code(); missing_code is used for
+ * ENOENT/ENOTDIR. */
+int kx_read_file(const char *path, size_t max, char **out, size_t *len,
+		 int missing_code, struct kx_err *e);
+
+/* Writes len bytes to fd, retrying short writes and EINTR; 0 or -1/errno. */
+int kx_write_all(int fd, const char *p, size_t len);
+
+/* Writes data to path, or to standard output if path is NULL or "-".
+ * A file is replaced atomically: a hidden temporary file in the same
+ * directory (".NAME.XXXXXX") is written, fsync'ed and renamed over path,
+ * then the directory is fsync'ed. Readers see the old or the new file,
+ * never a partial one. An existing path that is not a regular file (a
+ * device, a FIFO) is opened and written in place instead. */
+int kx_write_output(const char *path, const char *data, size_t len,
+		    struct kx_err *e);
+
+#endif

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* One function per mode of the command line; each returns an exit code and
+ * fills e on failure. */
+#ifndef KX_MODES_H
+#define KX_MODES_H
+
+#include "buf.h"
+#include "cli.h"
+#include "err.h"
+
+struct kx_diff;
+
+/* modes.c */
+int kx_mode_read(const struct kx_opts *o, struct kx_err *e);
+int kx_mode_save(const struct kx_opts *o, struct kx_err *e);
+int kx_mode_diff(const struct kx_opts *o, struct kx_err *e);
+int kx_mode_reset(const struct kx_opts *o, struct kx_err *e);
+/* Writes b to path (atomically) or stdout, failing if b is incomplete. */
+int kx_emit(const char *path, const struct kx_buf *b, struct kx_err *e);
+/* Prints "kvmexit-read: warning: --force: ..." lines for forced problems. */
+void kx_warn_forced(const struct kx_diff *d, const char *why);
+
+/* watch.c */
+int kx_mode_watch(const struct kx_opts *o, struct kx_err *e);
+
+/* run.c: *status is the command's status mapped like a shell's */
+int kx_mode_run(const struct kx_opts *o, int *status, struct kx_err *e);
+
+#endif

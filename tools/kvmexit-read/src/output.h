@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Rendering counters and deltas as text tables, JSON and Prometheus text
+ * exposition format. Everything appends to a kx_buf. */
+#ifndef KX_OUTPUT_H
+#define KX_OUTPUT_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "diff.h"
+#include "snapshot.h"
+
+#define KX_JSON_FORMAT 1 /* the "format" key of every JSON object */
+
+/* output_table.c */
+/* Non-zero reasons, largest first, then the total (= sum of by_reason). */
+void kx_table_counters(const struct kx_counters *c, struct kx_buf *b);
+/* "TITLE: 12.500 s, 2020 exits, 161.60 exits/s" then the non-zero deltas
+ * with their rates, then the total. */
+void kx_table_diff(const struct kx_diff *d, const char *title,
+		   struct kx_buf *b);
+/* --watch: the header, then one line per interval. */
+void kx_watch_header(struct kx_buf *b);
+void kx_watch_line(const struct kx_diff *d, double elapsed, struct kx_buf *b);
+
+/* output_json.c */
+void kx_json_str(struct kx_buf *b, const char *s);
+/* The counters as one JSON object (all reasons, in table order). */
+void kx_json_counters(const struct kx_snapshot *s, const char *source,
+		      struct kx_buf *b);
+/* Members of a delta object, without braces: from, to, interval_seconds,
+ * interval_clock, total, exits_per_second, forced, reasons. */
+void kx_json_diff_members(const struct kx_diff *d, const char *from,
+			  const char *to, struct kx_buf *b);
+/* {"type":"diff",...}\n */
+void kx_json_diff(const struct kx_diff *d, const char *from, const char *to,
+		  struct kx_buf *b);
+
+/* output_prom.c */
+void kx_prom_label_value(struct kx_buf *b, const char *s);
+void kx_prom_counters(const struct kx_snapshot *s, struct kx_buf *b);
+
+#endif

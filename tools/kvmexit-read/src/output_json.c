@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "output.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void kx_json_str(struct kx_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	kx_buf_putc(b, '"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\') {
+			kx_buf_putc(b, '\\');
+			kx_buf_putc(b, (char)ch);
+		} else if (ch == '\n') {
+			kx_buf_puts(b, "\\n");
+		} else if (ch < 0x20 || ch >= 0x7f) {
+			/* bytes >= 0x80 (paths need not be UTF-8) are shown
+			 * as the code point of the same value: valid JSON */
+			kx_buf_puts(b, "\\u00");
+			kx_buf_putc(b, hex[ch >> 4]);
+			kx_buf_putc(b, hex[ch & 15]);
+		} else {
+			kx_buf_putc(b, (char)ch);
+		}
+	}
+	kx_buf_putc(b, '"');
+}
+
+static void json_time(struct kx_buf *b, const struct kx_time *t)
+{
+	kx_buf_printf(b, "%llu.%09u", (unsigned long long)t->sec, t->nsec);
+}
+
+static void json_double(struct kx_buf *b, double v, int valid)
+{
+	if (valid && isfinite(v))
+		kx_buf_printf(b, "%.3f", v);
+	else
+		kx_buf_puts(b, "null");
+}
+
+static void json_code(struct kx_buf *b, unsigned is_other, uint64_t code)
+{
+	if (is_other)
+		kx_buf_puts(b, "null");
+	else
+		kx_buf_printf(b, "\"0x%04llx\"", (unsigned long long)code);
+}
+
+/* "source", "vendor", "kernel", "boot_id", "wall_time", "boottime" */
+static void json_meta(struct kx_buf *b, const struct kx_snapshot *s,
+		      const char *source)
+{
+	kx_buf_puts(b, "\"source\":");
+	kx_json_str(b, source);
+	kx_buf_puts(b, ",\"vendor\":");
+	kx_json_str(b, s->c.vendor);
+	kx_buf_puts(b, ",\"kernel\":");
+	kx_json_str(b, s->kernel);
+	kx_buf_puts(b, ",\"boot_id\":");
+	kx_json_str(b, s->boot_id);
+	kx_buf_puts(b, ",\"wall_time\":");
+	json_time(b, &s->wall);
+	kx_buf_puts(b, ",\"boottime\":");
+	json_time(b, &s->boot);
+}
+
+void kx_json_counters(const struct kx_snapshot *s, const char *source,
+		      struct kx_buf *b)
+{
+	size_t i;
+
+	kx_buf_printf(b, "{\"type\":\"counters\",\"format\":%d,",
+		      KX_JSON_FORMAT);
+	json_meta(b, s, source);
+	kx_buf_printf(b, ",\"total\":%llu,\"total_file\":%llu,\"reasons\":[",
+		      (unsigned long long)s->c.sum,
+		      (unsigned long long)s->c.total_file);
+	for (i = 0; i < s->c.n; i++) {
+		const struct kx_reason *r = &s->c.r[i];
+
+		kx_buf_puts(b, i ? ",{\"code\":" : "{\"code\":");
+		json_code(b, r->is_other, r->code);
+		kx_buf_puts(b, ",\"name\":");
+		kx_json_str(b, r->name);
+		kx_buf_printf(b, ",\"count\":%llu}",
+			      (unsigned long long)r->count);
+	}
+	kx_buf_puts(b, "]}\n");
+}
+
+void kx_json_diff_members(const struct kx_diff *d, const char *from,
+			  const char *to, struct kx_buf *b)
+{
+	size_t idx[KX_MAX_REASONS], i, n;
+	unsigned bit;
+	int first = 1;
+	double r;
+
+	kx_buf_puts(b, "\"from\":{");
+	json_meta(b, d->a, from);
+	kx_buf_puts(b, "},\"to\":{");
+	json_meta(b, d->b, to);
+	kx_buf_puts(b, "},\"interval_seconds\":");
+	json_double(b, d->seconds, d->seconds_valid);
+	kx_buf_printf(b, ",\"interval_clock\":\"%s\"",
+		      d->wall_clock ? "wall_time" : "boottime");
+	kx_buf_printf(b, ",\"total\":%llu,\"exits_per_second\":",
+		      (unsigned long long)d->total);
+	json_double(b, kx_diff_rate(d, d->total, &r) ? r : 0,
+		    kx_diff_rate(d, d->total, &r));
+	kx_buf_puts(b, ",\"forced\":[");
+	for (bit = 1; bit < 1u << KX_P_COUNT; bit <<= 1) {
+		if (!(d->problems & bit))
+			continue;
+		kx_buf_printf(b, "%s\"%s\"", first ? "" : ",",
+			      kx_problem_key(bit));
+		first = 0;
+	}
+	kx_buf_puts(b, "],\"reasons\":[");
+	n = kx_diff_sorted(d, idx);
+	for (i = 0; i < n; i++) {
+		const struct kx_delta *x = &d->d[idx[i]];
+		int ok = kx_diff_rate(d, x->delta, &r);
+
+		kx_buf_puts(b, i ? ",{\"code\":" : "{\"code\":");
+		json_code(b, x->is_other, x->code);
+		kx_buf_puts(b, ",\"name\":");
+		kx_json_str(b, x->name);
+		kx_buf_printf(b, ",\"delta\":%llu,\"per_second\":",
+			      (unsigned long long)x->delta);
+		json_double(b, ok ? r : 0, ok);
+		kx_buf_printf(b, ",\"reset\":%s}", x->reset ? "true" : "false");
+	}
+	kx_buf_puts(b, "]");
+}
+
+void kx_json_diff(const struct kx_diff *d, const char *from, const char *to,
+		  struct kx_buf *b)
+{
+	kx_buf_printf(b, "{\"type\":\"diff\",\"format\":%d,", KX_JSON_FORMAT);
+	kx_json_diff_members(d, from, to, b);
+	kx_buf_puts(b, "}\n");
+}

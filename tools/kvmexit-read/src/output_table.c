@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "output.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct row {
+	char code[24];
+	const char *name;
+	uint64_t value;
+	int reset;
+};
+
+struct table {
+	struct row *rows;
+	size_t n;
+	const char *value_head;
+	uint64_t total;
+	const struct kx_diff *rate_of; /* add a RATE/s column if set */
+};
+
+static size_t digits(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+static void share(char *out, size_t size, uint64_t v, uint64_t total)
+{
+	if (total)
+		snprintf(out, size, "%.2f%%",
+			 (double)v * 100.0 / (double)total);
+	else
+		snprintf(out, size, "-");
+}
+
+static void rate(char *out, size_t size, const struct kx_diff *d, uint64_t v)
+{
+	double r;
+
+	if (kx_diff_rate(d, v, &r))
+		snprintf(out, size, "%.2f", r);
+	else
+		snprintf(out, size, "-");
+}
+
+static void render(const struct table *t, struct kx_buf *b)
+{
+	size_t wc = strlen("CODE"), wn = strlen("REASON");
+	size_t wv = strlen(t->value_head), wr = strlen("RATE/s"), i;
+	char sh[32], rt[64];
+
+	for (i = 0; i < t->n; i++) {
+		const struct row *r = &t->rows[i];
+		size_t nl = strlen(r->name) + (r->reset ? strlen(" (reset)") : 0);
+
+		if (strlen(r->code) > wc)
+			wc = strlen(r->code);
+		if (nl > wn)
+			wn = nl;
+	}
+	if (strlen("total") > wn)
+		wn = strlen("total");
+	if (digits(t->total) > wv)
+		wv = digits(t->total);
+	if (t->rate_of) {
+		rate(rt, sizeof(rt), t->rate_of, t->total);
+		if (strlen(rt) > wr)
+			wr = strlen(rt);
+	}
+
+	kx_buf_printf(b, "%-*s  %-*s  %*s  %7s", (int)wc, "CODE", (int)wn,
+		      "REASON", (int)wv, t->value_head, "SHARE");
+	if (t->rate_of)
+		kx_buf_printf(b, "  %*s", (int)wr, "RATE/s");
+	kx_buf_putc(b, '\n');
+	for (i = 0; i < t->n + 1; i++) {
+		const struct row *r = i < t->n ? &t->rows[i] : NULL;
+		uint64_t v = r ? r->value : t->total;
+		char name[KX_NAME_MAX + 16];
+
+		snprintf(name, sizeof(name), "%s%s", r ? r->name : "total",
+			 r && r->reset ? " (reset)" : "");
+		share(sh, sizeof(sh), v, t->total);
+		kx_buf_printf(b, "%-*s  %-*s  %*llu  %7s", (int)wc,
+			      r ? r->code : "", (int)wn, name, (int)wv,
+			      (unsigned long long)v, sh);
+		if (t->rate_of) {
+			rate(rt, sizeof(rt), t->rate_of, v);
+			kx_buf_printf(b, "  %*s", (int)wr, rt);
+		}
+		kx_buf_putc(b, '\n');
+	}
+}
+
+static const struct kx_counters *sort_c;
+
+static int cmp_count(const void *pa, const void *pb)
+{
+	size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
+	uint64_t x = sort_c->r[ia].count, y = sort_c->r[ib].count;
+
+	if (x != y)
+		return x > y ? -1 : 1;
+	return ia < ib ? -1 : ia > ib;
+}
+
+void kx_table_counters(const struct kx_counters *c, struct kx_buf *b)
+{
+	size_t idx[KX_MAX_REASONS], i, n = 0;
+	struct row rows[KX_MAX_REASONS];
+	struct table t = { rows, 0, "COUNT", c->sum, NULL };
+
+	for (i = 0; i < c->n; i++)
+		if (c->r[i].count)
+			idx[n++] = i;
+	sort_c = c;
+	qsort(idx, n, sizeof(*idx), cmp_count);
+	sort_c = NULL;
+	for (i = 0; i < n; i++) {
+		const struct kx_reason *r = &c->r[idx[i]];
+
+		kx_code_str(r, rows[i].code, sizeof(rows[i].code));
+		rows[i].name = r->name;
+		rows[i].value = r->count;
+		rows[i].reset = 0;
+	}
+	t.n = n;
+	render(&t, b);
+}
+
+static void interval_line(const struct kx_diff *d, struct kx_buf *b)
+{
+	double r;
+
+	if (d->seconds_valid)
+		kx_buf_printf(b, "%.3f s%s", d->seconds,
+			      d->wall_clock ? " (wall clock)" : "");
+	else
+		kx_buf_puts(b, "interval unknown");
+	kx_buf_printf(b, ", %llu exits", (unsigned long long)d->total);
+	if (kx_diff_rate(d, d->total, &r))
+		kx_buf_printf(b, ", %.2f exits/s", r);
+	kx_buf_putc(b, '\n');
+}
+
+void kx_table_diff(const struct kx_diff *d, const char *title,
+		   struct kx_buf *b)
+{
+	size_t idx[KX_MAX_REASONS], i, n;
+	struct row rows[KX_MAX_REASONS];
+	struct table t = { rows, 0, "DELTA", d->total, d };
+
+	n = kx_diff_sorted(d, idx);
+	for (i = 0; i < n; i++) {
+		const struct kx_delta *x = &d->d[idx[i]];
+		struct kx_reason tmp;
+
+		tmp.is_other = x->is_other;
+		tmp.code = x->code;
+		kx_code_str(&tmp, rows[i].code, sizeof(rows[i].code));
+		rows[i].name = x->name;
+		rows[i].value = x->delta;
+		rows[i].reset = (int)x->reset;
+	}
+	t.n = n;
+	kx_buf_printf(b, "%s: ", title);
+	interval_line(d, b);
+	render(&t, b);
+}
+
+void kx_watch_header(struct kx_buf *b)
+{
+	kx_buf_printf(b, "%9s %12s %11s  %s\n", "ELAPSED", "EXITS", "EXITS/s",
+		      "TOP REASONS");
+}
+
+void kx_watch_line(const struct kx_diff *d, double elapsed, struct kx_buf *b)
+{
+	size_t idx[KX_MAX_REASONS], i, n;
+	char rt[64];
+	double r;
+
+	if (kx_diff_rate(d, d->total, &r))
+		snprintf(rt, sizeof(rt), "%.1f", r);
+	else
+		snprintf(rt, sizeof(rt), "-");
+	kx_buf_printf(b, "%9.3f %12llu %11s", elapsed,
+		      (unsigned long long)d->total, rt);
+	n = kx_diff_sorted(d, idx);
+	for (i = 0; i < n && i < 3; i++) {
+		const struct kx_delta *x = &d->d[idx[i]];
+
+		kx_buf_printf(b, "%s%s %llu", i ? ", " : "  ", x->name,
+			      (unsigned long long)x->delta);
+	}
+	if (d->problems & KX_P_DECREASE)
+		kx_buf_puts(b, n ? " (counters reset)" : "  (counters reset)");
+	kx_buf_putc(b, '\n');
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Line and field scanning shared by the by_reason and snapshot parsers.
+ * Everything works on in-memory buffers that need not be NUL-terminated. */
+#ifndef KX_PARSE_H
+#define KX_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define KX_LINE_MAX 255 /* bytes per line, newline excluded */
+#define KX_FIELDS_MAX 8
+
+struct kx_lines {
+	const char *buf;
+	size_t len, pos;
+	unsigned lineno; /* number of the line last returned (1-based) */
+	const char *fname;
+};
+
+struct kx_field {
+	const char *p;
+	size_t n;
+};
+
+struct kx_time {
+	uint64_t sec;
+	uint32_t nsec;
+};
+
+void kx_lines_init(struct kx_lines *it, const char *buf, size_t len,
+		   const char *fname);
+
+/* Next line without its newline: 1 = got one, 0 = end of buffer, or an
+ * error code (e filled, "FILE:LINE: ...") for a NUL byte, a line longer
+ * than KX_LINE_MAX or a last line without newline (truncated file). */
+int kx_lines_next(struct kx_lines *it, const char **line, size_t *n,
+		  struct kx_err *e);
+
+/* Fails with "FILE:LINE: <message>" for the current line. */
+int kx_lines_fail(const struct kx_lines *it, struct kx_err *e, const char *fmt,
+		  ...) __attribute__((format(printf, 3, 4)));
+
+/* Splits on runs of spaces (leading/trailing spaces ignored). Returns the
+ * number of fields; stops counting at max + 1. */
+int kx_split(const char *line, size_t n, struct kx_field *f, int max);
+
+int kx_field_is(const struct kx_field *f, const char *s);
+
+/* Unsigned decimal, digits only: 0 ok, -1 not a number, -2 > UINT64_MAX */
+int kx_parse_u64(const char *p, size_t n, uint64_t *v);
+/* "0x" and 4..16 hex digits: 0 ok, -1 otherwise */
+int kx_parse_code(const char *p, size_t n, uint64_t *v);
+/* 1..max-1 printable ASCII characters other than space: 0 ok, -1 not */
+int kx_check_word(const char *p, size_t n, size_t max);
+/* "SECONDS.NNNNNNNNN" (1..18 digits, '.', exactly 9 digits): 0 ok, -1 not */
+int kx_parse_time(const char *p, size_t n, struct kx_time *t);
+
+/* a - b in seconds (negative if b is later) */
+double kx_time_sub(const struct kx_time *a, const struct kx_time *b);
+/* -1, 0, 1 */
+int kx_time_cmp(const struct kx_time *a, const struct kx_time *b);
+
+#endif

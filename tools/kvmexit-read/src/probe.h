@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Facts about the running system: where the counters are, why they are
+ * missing, the kernel release, the boot id and the clocks. */
+#ifndef KX_PROBE_H
+#define KX_PROBE_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "parse.h"
+
+#define KX_DEFAULT_ROOT "/sys/kernel/debug/kvm_exits"
+#define KX_DEBUGFS_MNT "/sys/kernel/debug"
+#define KX_BOOT_ID_PATH "/proc/sys/kernel/random/boot_id"
+#define KX_BOOT_ID_MAX 40 /* 36 characters, "unknown" or a NUL */
+#define KX_KERNEL_MAX 65  /* as struct utsname's release */
+
+/* 1 if /proc/self/mountinfo content buf has a debugfs mounted at mnt */
+int kx_mountinfo_has_debugfs(const char *buf, size_t len, const char *mnt);
+
+/* Explains why root/vendor is missing. For the default root the message
+ * says whether debugfs is not mounted, kvm_intel/kvm_amd is not loaded or
+ * the kernel lacks the patch; sysroot ("" normally) prefixes /proc and /sys
+ * paths, for tests. Always returns KX_EXIT_UNAVAILABLE. */
+int kx_explain_missing(const char *root, int is_default, const char *sysroot,
+		       struct kx_err *e);
+
+/* Checks that the counters can be read from root before reading them: a
+ * missing directory is explained, EACCES is KX_EXIT_PERM. */
+int kx_root_check(const char *root, int is_default, struct kx_err *e);
+
+/* 36-character boot id, or "unknown" if it cannot be read */
+void kx_boot_id(char out[KX_BOOT_ID_MAX]);
+/* 1 if s is a syntactically valid boot id (36 chars, lower hex and '-') */
+int kx_boot_id_valid(const char *s, size_t n);
+/* uname -r, with characters other than printable non-space ASCII as '_' */
+void kx_kernel_release(char out[KX_KERNEL_MAX]);
+/* CLOCK_REALTIME and CLOCK_BOOTTIME */
+int kx_clocks(struct kx_time *wall, struct kx_time *boot, struct kx_err *e);
+
+#endif

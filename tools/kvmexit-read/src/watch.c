@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "modes.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "diff.h"
+#include "output.h"
+#include "snapshot.h"
+
+static void ts_add(struct timespec *t, const struct kx_time *d)
+{
+	t->tv_sec += (time_t)d->sec;
+	t->tv_nsec += (long)d->nsec;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+static int ts_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
+{
+	struct kx_snapshot *s[2] = { calloc(1, sizeof(**s)),
+				     calloc(1, sizeof(**s)) };
+	struct kx_diff *d = calloc(1, sizeof(*d));
+	struct timespec deadline, now;
+	struct kx_time start;
+	struct kx_buf b;
+	uint64_t seq;
+	int r, cur = 0;
+
+	kx_buf_init(&b);
+	if (!s[0] || !s[1] || !d) {
+		r = kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+		goto out;
+	}
+	r = kx_snapshot_take(o->root, o->root_is_default, s[0], e);
+	if (r)
+		goto out;
+	start = s[0]->boot;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	if (o->fmt == KX_FMT_TEXT) {
+		kx_watch_header(&b);
+		r = kx_emit(NULL, &b, e);
+		if (r)
+			goto out;
+	}
+	for (seq = 1; !o->count || seq <= o->count; seq++) {
+		ts_add(&deadline, &o->interval);
+		while ((r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+					    &deadline, NULL)) == EINTR)
+			;
+		if (r) {
+			r = kx_fail(e, KX_EXIT_RUNTIME, "clock_nanosleep: %s",
+				    strerror(r));
+			goto out;
+		}
+		r = kx_snapshot_take(o->root, o->root_is_default,
+				     s[!cur], e);
+		if (r)
+			goto out;
+		/* same boot and kernel: only resets can be "forced" */
+		r = kx_diff(s[cur], s[!cur], "previous", "current", 1, d, e);
+		if (r)
+			goto out;
+		kx_buf_reset(&b);
+		if (o->fmt == KX_FMT_JSON) {
+			kx_buf_printf(&b,
+				      "{\"type\":\"interval\",\"format\":%d,"
+				      "\"seq\":%llu,\"elapsed_seconds\":%.3f,",
+				      KX_JSON_FORMAT, (unsigned long long)seq,
+				      kx_time_sub(&s[!cur]->boot, &start));
+			kx_json_diff_members(d, o->root, o->root, &b);
+			kx_buf_puts(&b, "}\n");
+		} else {
+			kx_watch_line(d, kx_time_sub(&s[!cur]->boot, &start),
+				      &b);
+		}
+		r = kx_emit(NULL, &b, e);
+		if (r)
+			goto out;
+		cur = !cur;
+		/* fell behind (suspend, slow reads): restart the schedule */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (ts_before(&deadline, &now))
+			deadline = now;
+	}
+	r = 0;
+out:
+	kx_buf_free(&b);
+	free(d);
+	free(s[0]);
+	free(s[1]);
+	return r;
+}

@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Usage: fuzz.sh OUT SECONDS
+# Runs OUT/fuzz_parsers for SECONDS on a corpus seeded from the fixtures and
+# prints one TAP line: "ok - fuzz parsers N execs no crash" or "not ok ...".
+out=$1
+secs=$2
+here=$(cd "$(dirname "$0")" && pwd)
+bin=$out/fuzz_parsers
+if [ ! -x "$bin" ]; then
+	echo "# libFuzzer target not built; clang -fsanitize=fuzzer failed:"
+	sed 's/^/#   /' "$out/fuzz-build.log" 2>/dev/null | tail -20
+	echo "not ok - fuzz parsers: libFuzzer target could not be built (needs clang and libclang-rt-14-dev)"
+	exit 1
+fi
+corpus=$out/fuzz-corpus
+seeds=$out/fuzz-seeds
+art=$out/fuzz-artifacts
+mkdir -p "$corpus" "$seeds" "$art"
+rm -f "$art"/*
+rm -f "$seeds"/*
+i=0
+for f in "$here"/fixtures/*/by_reason "$here"/fixtures/*/vendor \
+	"$here"/fixtures/*/total "$here"/fixtures/snapshots/*.snap; do
+	[ -f "$f" ] || continue
+	[ "$(wc -c <"$f")" -le 131072 ] || continue
+	i=$((i + 1))
+	cp "$f" "$seeds/seed-$i"
+done
+# pairs of snapshots for the diff path
+for b in b c-reset d-otherboot e-svm g-older; do
+	i=$((i + 1))
+	{ cat "$here/fixtures/snapshots/a.snap"; echo "--8<--"
+	  cat "$here/fixtures/snapshots/$b.snap"; } >"$seeds/seed-$i"
+done
+log=$out/fuzz.log
+"$bin" -max_total_time="$secs" -max_len=8192 -timeout=10 -rss_limit_mb=1024 \
+	-print_final_stats=1 -artifact_prefix="$art/" \
+	"$corpus" "$seeds" >"$log" 2>&1
+rc=$?
+execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+[ -n "$execs" ] || execs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log" | tail -1)
+crashes=$(find "$art" -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' | wc -l)
+echo "# fuzz: $secs s, ${execs:-0} executions, $crashes crash/leak/timeout artifacts in $art, log in $log"
+if [ $rc -eq 0 ] && [ "$crashes" -eq 0 ] && [ -n "$execs" ]; then
+	echo "ok - fuzz parsers $execs execs no crash"
+else
+	grep -E 'ERROR|SUMMARY|==[0-9]+==' "$log" | head -20 | sed 's/^/#   /'
+	echo "not ok - fuzz parsers: exit status $rc, $crashes artifacts (see $log)"
+	exit 1
+fi

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/* libFuzzer target: feeds the input to every parser (by_reason, vendor,
+ * total, snapshot), renders what parses, and if the input holds two
+ * snapshots separated by a line "--8<--", diffs them with and without
+ * --force. Any crash, sanitizer report or broken invariant aborts. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "counters.h"
+#include "diff.h"
+#include "output.h"
+#include "snapshot.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct kx_snapshot sa, sb;
+static struct kx_diff d;
+
+static void render_counters(const struct kx_snapshot *s)
+{
+	struct kx_buf b;
+	struct kx_snapshot *again;
+	struct kx_err e;
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < s->c.n; i++)
+		sum += s->c.r[i].count;
+	if (sum != s->c.sum || !s->c.n || !s->c.r[s->c.n - 1].is_other)
+		abort();
+	kx_buf_init(&b);
+	kx_table_counters(&s->c, &b);
+	kx_json_counters(s, "fuzz", &b);
+	kx_prom_counters(s, &b);
+	kx_buf_reset(&b);
+	/* a snapshot written out must read back identically */
+	kx_snapshot_format(s, &b);
+	again = malloc(sizeof(*again));
+	if (!again || b.failed)
+		abort();
+	if (kx_snapshot_parse(b.p, b.len, "again", again, &e) ||
+	    again->c.n != s->c.n || again->c.sum != s->c.sum)
+		abort();
+	free(again);
+	kx_buf_free(&b);
+}
+
+static void diff_both(const struct kx_snapshot *a, const struct kx_snapshot *b)
+{
+	struct kx_buf out;
+	struct kx_err e;
+	int force;
+
+	kx_buf_init(&out);
+	for (force = 0; force < 2; force++) {
+		int r = kx_diff(a, b, "a", "b", force, &d, &e);
+
+		if (force && r == 0 && d.problems) {
+			kx_diff_describe(&d, "w: ", 1, &out);
+		}
+		if (r)
+			continue;
+		if (!force && d.problems)
+			abort(); /* refused problems must not pass */
+		kx_table_diff(&d, "t", &out);
+		kx_json_diff(&d, "a", "b", &out);
+		kx_watch_line(&d, 1.0, &out);
+	}
+	kx_buf_free(&out);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *buf = (const char *)data, *cut;
+	struct kx_err e;
+	size_t i;
+
+	if (size > KX_SNAPSHOT_MAX)
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	if (kx_parse_by_reason(buf, size, "fuzz", &sa.c, &e) == 0) {
+		strcpy(sa.c.vendor, "vmx");
+		strcpy(sa.boot_id, "unknown");
+		strcpy(sa.kernel, "k");
+		render_counters(&sa);
+	}
+	kx_parse_vendor(buf, size, "fuzz", &sa.c, &e);
+	kx_parse_total(buf, size, "fuzz", &sa.c, &e);
+	if (kx_snapshot_parse(buf, size, "fuzz", &sa, &e) == 0) {
+		render_counters(&sa);
+		diff_both(&sa, &sa);
+	}
+	/* two snapshots: "A--8<--\nB" */
+	cut = NULL;
+	for (i = 0; i + 7 <= size; i++)
+		if (!memcmp(buf + i, "--8<--\n", 7)) {
+			cut = buf + i;
+			break;
+		}
+	if (cut && kx_snapshot_parse(buf, (size_t)(cut - buf), "a", &sa, &e) == 0 &&
+	    kx_snapshot_parse(cut + 7, size - (size_t)(cut - buf) - 7, "b", &sb,
+			      &e) == 0)
+		diff_both(&sa, &sb);
+	return 0;
+}

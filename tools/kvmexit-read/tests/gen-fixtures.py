@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Writes the test fixtures in tests/fixtures/ (run from anywhere; the
+fixtures are committed, rerun this only to change them).
+
+Counter directories (vendor, total, by_reason as described in
+Documentation/debugfs-format.rst) use the exit reason tables of Linux 6.12
+(VMX_EXIT_REASONS, SVM_EXIT_REASONS); snapshots/ holds snapshot files."""
+import os
+import shutil
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+U64_MAX = 2**64 - 1
+
+VMX = [
+    (0x0, 'EXCEPTION_NMI'), (0x1, 'EXTERNAL_INTERRUPT'), (0x2, 'TRIPLE_FAULT'),
+    (0x3, 'INIT_SIGNAL'), (0x4, 'SIPI_SIGNAL'), (0x7, 'INTERRUPT_WINDOW'),
+    (0x8, 'NMI_WINDOW'), (0x9, 'TASK_SWITCH'), (0xa, 'CPUID'), (0xc, 'HLT'),
+    (0xd, 'INVD'), (0xe, 'INVLPG'), (0xf, 'RDPMC'), (0x10, 'RDTSC'),
+    (0x12, 'VMCALL'), (0x13, 'VMCLEAR'), (0x14, 'VMLAUNCH'), (0x15, 'VMPTRLD'),
+    (0x16, 'VMPTRST'), (0x17, 'VMREAD'), (0x18, 'VMRESUME'), (0x19, 'VMWRITE'),
+    (0x1a, 'VMOFF'), (0x1b, 'VMON'), (0x1c, 'CR_ACCESS'), (0x1d, 'DR_ACCESS'),
+    (0x1e, 'IO_INSTRUCTION'), (0x1f, 'MSR_READ'), (0x20, 'MSR_WRITE'),
+    (0x21, 'INVALID_STATE'), (0x22, 'MSR_LOAD_FAIL'),
+    (0x24, 'MWAIT_INSTRUCTION'), (0x25, 'MONITOR_TRAP_FLAG'),
+    (0x27, 'MONITOR_INSTRUCTION'), (0x28, 'PAUSE_INSTRUCTION'),
+    (0x29, 'MCE_DURING_VMENTRY'), (0x2b, 'TPR_BELOW_THRESHOLD'),
+    (0x2c, 'APIC_ACCESS'), (0x2d, 'EOI_INDUCED'), (0x2e, 'GDTR_IDTR'),
+    (0x2f, 'LDTR_TR'), (0x30, 'EPT_VIOLATION'), (0x31, 'EPT_MISCONFIG'),
+    (0x32, 'INVEPT'), (0x33, 'RDTSCP'), (0x34, 'PREEMPTION_TIMER'),
+    (0x35, 'INVVPID'), (0x36, 'WBINVD'), (0x37, 'XSETBV'),
+    (0x38, 'APIC_WRITE'), (0x39, 'RDRAND'), (0x3a, 'INVPCID'),
+    (0x3b, 'VMFUNC'), (0x3c, 'ENCLS'), (0x3d, 'RDSEED'), (0x3e, 'PML_FULL'),
+    (0x3f, 'XSAVES'), (0x40, 'XRSTORS'), (0x43, 'UMWAIT'), (0x44, 'TPAUSE'),
+    (0x4a, 'BUS_LOCK'), (0x4b, 'NOTIFY'),
+]
+
+SVM = [
+    (0x0, 'read_cr0'), (0x2, 'read_cr2'), (0x3, 'read_cr3'), (0x4, 'read_cr4'),
+    (0x8, 'read_cr8'), (0x10, 'write_cr0'), (0x12, 'write_cr2'),
+    (0x13, 'write_cr3'), (0x14, 'write_cr4'), (0x18, 'write_cr8'),
+    (0x20, 'read_dr0'), (0x21, 'read_dr1'), (0x22, 'read_dr2'),
+    (0x23, 'read_dr3'), (0x24, 'read_dr4'), (0x25, 'read_dr5'),
+    (0x26, 'read_dr6'), (0x27, 'read_dr7'), (0x30, 'write_dr0'),
+    (0x31, 'write_dr1'), (0x32, 'write_dr2'), (0x33, 'write_dr3'),
+    (0x34, 'write_dr4'), (0x35, 'write_dr5'), (0x36, 'write_dr6'),
+    (0x37, 'write_dr7'), (0x60, 'interrupt'), (0x61, 'nmi'), (0x62, 'smi'),
+    (0x63, 'init'), (0x64, 'vintr'), (0x65, 'cr0_sel_write'),
+    (0x66, 'read_idtr'), (0x67, 'read_gdtr'), (0x68, 'read_ldtr'),
+    (0x69, 'read_rt'), (0x6a, 'write_idtr'), (0x6b, 'write_gdtr'),
+    (0x6c, 'write_ldtr'), (0x6d, 'write_rt'), (0x6e, 'rdtsc'), (0x6f, 'rdpmc'),
+    (0x70, 'pushf'), (0x71, 'popf'), (0x72, 'cpuid'), (0x73, 'rsm'),
+    (0x74, 'iret'), (0x75, 'swint'), (0x76, 'invd'), (0x77, 'pause'),
+    (0x78, 'hlt'), (0x79, 'invlpg'), (0x7a, 'invlpga'), (0x7b, 'io'),
+    (0x7c, 'msr'), (0x7d, 'task_switch'), (0x7e, 'ferr_freeze'),
+    (0x7f, 'shutdown'), (0x80, 'vmrun'), (0x81, 'hypercall'), (0x82, 'vmload'),
+    (0x83, 'vmsave'), (0x84, 'stgi'), (0x85, 'clgi'), (0x86, 'skinit'),
+    (0x87, 'rdtscp'), (0x88, 'icebp'), (0x89, 'wbinvd'), (0x8a, 'monitor'),
+    (0x8b, 'mwait'), (0x8d, 'xsetbv'), (0x8f, 'write_efer_trap'),
+    (0x90, 'write_cr0_trap'), (0x94, 'write_cr4_trap'),
+    (0x98, 'write_cr8_trap'), (0xa2, 'invpcid'), (0x400, 'npf'),
+    (0x401, 'avic_incomplete_ipi'), (0x402, 'avic_unaccelerated_access'),
+    (0x403, 'vmgexit'), (0x80000001, 'vmgexit_mmio_read'),
+    (0x80000002, 'vmgexit_mmio_write'), (0x80000003, 'vmgexit_nmi_complete'),
+    (0x80000004, 'vmgexit_ap_hlt_loop'), (0x80000005, 'vmgexit_ap_jump_table'),
+    (0x80000010, 'vmgexit_page_state_change'),
+    (0x80000011, 'vmgexit_guest_request'),
+    (0x80000012, 'vmgexit_ext_guest_request'),
+    (0x80000013, 'vmgexit_ap_creation'),
+    (0x8000fffd, 'vmgexit_hypervisor_feature'),
+    (0xffffffff, 'invalid_guest_state'),
+]
+
+
+def by_reason(table, counts, other=0, header=True, align=False):
+    lines = ["# code name count"] if header else []
+    for code, name in table:
+        c = "0x%04x" % code
+        if align:
+            lines.append("%-10s %-28s %20d" % (c, name, counts.get(code, 0)))
+        else:
+            lines.append("%s %s %d" % (c, name, counts.get(code, 0)))
+    lines.append(("%-10s %-28s %20d" if align else "%s %s %d")
+                 % ("-", "other", other))
+    return "\n".join(lines) + "\n"
+
+
+def write(path, data):
+    full = os.path.join(HERE, path)
+    os.makedirs(os.path.dirname(full), exist_ok=True)
+    with open(full, "wb") as f:
+        f.write(data.encode("latin-1") if isinstance(data, str) else data)
+
+
+def counters_dir(name, vendor, total, br):
+    write(name + "/vendor", vendor + "\n" if vendor in ("vmx", "svm")
+          else vendor)
+    write(name + "/total", "%d\n" % total if isinstance(total, int)
+          else total)
+    if br is not None:
+        write(name + "/by_reason", br)
+
+
+VMX_COUNTS = {0x01: 17, 0x0a: 1000, 0x0c: 1, 0x1e: 1000, 0x20: 250,
+              0x30: 1}
+SVM_COUNTS = {0x60: 33, 0x72: 300, 0x78: 5, 0x7b: 700, 0x7c: 120,
+              0x400: 42}
+VMX_BR = by_reason(VMX, VMX_COUNTS)
+
+
+def mutate(old, new, count=1):
+    assert old in VMX_BR, old
+    return VMX_BR.replace(old, new, count)
+
+
+def snapshot(counts, wall, boot, boot_id="2b2bd94e-4c3f-4bb7-a2a1-1f0bd0a3c6e5",
+             kernel="6.12.0-kes", vendor="vmx", table=VMX, other=0,
+             total=None, version=1):
+    s = sum(counts.get(c, 0) for c, _ in table) + other
+    lines = ["kvmexit-read-snapshot %d" % version,
+             "wall_time %s" % wall, "boottime %s" % boot,
+             "boot_id %s" % boot_id, "kernel %s" % kernel,
+             "vendor %s" % vendor, "total %d" % (s if total is None else total)]
+    for code, name in table:
+        lines.append("reason 0x%04x %s %d" % (code, name, counts.get(code, 0)))
+    lines.append("reason - other %d" % other)
+    lines += ["sum %d" % s, "end"]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    for d in os.listdir(HERE) if os.path.isdir(HERE) else []:
+        if d != "README":
+            shutil.rmtree(os.path.join(HERE, d))
+
+    # good counter directories
+    counters_dir("vmx-basic", "vmx", 2270, VMX_BR)  # total: one in flight
+    counters_dir("svm-basic", "svm", 1202, by_reason(SVM, SVM_COUNTS, 2))
+    counters_dir("vmx-zero", "vmx", 0, by_reason(VMX, {}))
+    counters_dir("vmx-aligned", "vmx", 2269,
+                 by_reason(VMX, VMX_COUNTS, header=False, align=True))
+    counters_dir("vmx-max", "vmx", U64_MAX, by_reason(VMX, {0x0a: U64_MAX}))
+    counters_dir("odd-names", "vmx", 12,
+                 "0x0001 quo\"te 5\n0x0002 back\\slash 7\n- other 0\n")
+
+    # malformed counter directories: (name, by_reason)
+    bad = {
+        "bad-count": mutate("0x000a CPUID 1000", "0x000a CPUID 10a0"),
+        "bad-code": mutate("0x000a CPUID", "0xzz0a CPUID"),
+        "short-code": mutate("0x000a CPUID", "0xa CPUID"),
+        "count-overflow": mutate("CPUID 1000", "CPUID 18446744073709551616"),
+        "sum-overflow": mutate("CPUID 1000", "CPUID %d" % U64_MAX)
+                        .replace("IO_INSTRUCTION 1000",
+                                 "IO_INSTRUCTION %d" % U64_MAX),
+        "duplicate-code": mutate("0x000c HLT", "0x000a HLT"),
+        "missing-other": VMX_BR[:VMX_BR.index("- other")],
+        "truncated": VMX_BR[:VMX_BR.index("0x000c HLT") + 7],
+        "after-other": VMX_BR + "0x0100 LATE 1\n",
+        "nul-byte": mutate("CPUID", "CPU\0D"),
+        "long-line": mutate("0x000a CPUID", "0x000a " + "C" * 300),
+        "too-many-lines": "".join("0x%04x R%d 1\n" % (i, i)
+                                  for i in range(600)) + "- other 0\n",
+        "two-fields": mutate("0x000a CPUID 1000", "0x000a CPUID"),
+        "empty-line": mutate("0x000c HLT 1\n", "0x000c HLT 1\n\n"),
+        "crlf": VMX_BR.replace("\n", "\r\n"),
+        "header-late": mutate("0x000c HLT 1\n", "0x000c HLT 1\n# again\n"),
+        "oversize": "# " + "x" * 200 + "\n" + "".join(
+            "0x%04x %s 1\n" % (i, "N" * 100) for i in range(700)),
+        "empty": "",
+        "negative": mutate("CPUID 1000", "CPUID -1000"),
+    }
+    for name, br in bad.items():
+        counters_dir("bad-" + name if not name.startswith("bad-") else name,
+                     "vmx", 2269, br)
+    counters_dir("bad-vendor", "arm\n", 2269, VMX_BR)
+    counters_dir("bad-total", "vmx", "12x\n", VMX_BR)
+    counters_dir("missing-by_reason", "vmx", 2269, None)
+
+    # snapshots
+    S = "snapshots/"
+    write(S + "a.snap", snapshot(VMX_COUNTS, "1732500000.250000000",
+                                 "1000.500000000", total=2270))
+    b = dict(VMX_COUNTS)
+    b[0x0a] += 500
+    b[0x1e] += 1500
+    b[0x01] += 3
+    write(S + "b.snap", snapshot(b, "1732500010.250000000",
+                                 "1010.500000000"))
+    write(S + "c-reset.snap", snapshot({0x0a: 10, 0x1e: 5},
+                                       "1732500020.250000000",
+                                       "1020.500000000"))
+    write(S + "d-otherboot.snap", snapshot(
+        b, "1732600000.250000000", "20.000000000",
+        boot_id="9c0de2a4-6f51-4e0b-8f39-0d2b2c1d7e11"))
+    write(S + "e-svm.snap", snapshot(SVM_COUNTS, "1732500010.250000000",
+                                     "1010.500000000", vendor="svm",
+                                     table=SVM, other=2))
+    write(S + "f-otherkernel.snap", snapshot(b, "1732500010.250000000",
+                                             "1010.500000000",
+                                             kernel="6.1.0-kes"))
+    write(S + "g-older.snap", snapshot(b, "1732499900.250000000",
+                                       "900.000000000"))
+    write(S + "unknown-boot.snap", snapshot(b, "1732500010.250000000",
+                                            "1010.500000000",
+                                            boot_id="unknown"))
+    a = snapshot(VMX_COUNTS, "1732500000.250000000", "1000.500000000")
+    write(S + "bad-version.snap", a.replace("snapshot 1", "snapshot 2"))
+    write(S + "not-a-snapshot.snap", VMX_BR)
+    write(S + "truncated.snap", a[:a.index("reason 0x001e")])
+    write(S + "truncated-midline.snap", a[:a.index("reason 0x001e") + 9])
+    write(S + "corrupted.snap", a.replace("CPUID 1000", "CPUID 1900"))
+    write(S + "hostile-longline.snap",
+          a.replace("kernel 6.12.0-kes", "kernel " + "A" * 5000))
+    write(S + "hostile-nul.snap", a.replace("vendor vmx", "vendor v\0x"))
+    write(S + "hostile-overflow.snap",
+          a.replace("CPUID 1000", "CPUID 99999999999999999999999"))
+    write(S + "hostile-dupkey.snap",
+          a.replace("vendor vmx\n", "vendor vmx\nvendor svm\n"))
+    write(S + "hostile-oversize.snap", a + "#" * 100 + "\n" * 140000)
+    write(S + "hostile-after-end.snap", a + "reason 0x0100 X 1\n")
+    write(S + "hostile-binary.snap", bytes(range(256)) * 4)
+    write(S + "hostile-format.snap",
+          a.replace("kernel 6.12.0-kes", "kernel %s%n%x"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,783 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests of the parsers, diff, renderers and helpers: they call the
+ * in-memory functions directly. Output: TAP. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "counters.h"
+#include "diff.h"
+#include "err.h"
+#include "fileio.h"
+#include "output.h"
+#include "parse.h"
+#include "probe.h"
+#include "snapshot.h"
+#include "tap.h"
+
+static struct kx_counters C;
+static struct kx_snapshot SA, SB;
+static struct kx_diff D;
+static struct kx_err E;
+
+static const char EXAMPLE[] =
+	"# code name count\n"
+	"0x0000 EXCEPTION_NMI 0\n"
+	"0x0001 EXTERNAL_INTERRUPT 17\n"
+	"0x000a CPUID 1000\n"
+	"0x000c HLT 1\n"
+	"0x001e IO_INSTRUCTION 1000\n"
+	"0x0030 EPT_VIOLATION 1\n"
+	"-      other 0\n";
+
+static int parse_br(const char *s)
+{
+	memset(&E, 0, sizeof(E));
+	return kx_parse_by_reason(s, strlen(s), "f", &C, &E);
+}
+
+/* parse must fail with KX_EXIT_BADINPUT and a message containing want */
+static void expect_br_error(const char *in, size_t len, const char *want)
+{
+	int r;
+
+	memset(&E, 0, sizeof(E));
+	r = kx_parse_by_reason(in, len, "f", &C, &E);
+	CHECKF(r == KX_EXIT_BADINPUT && strstr(E.msg, want),
+	       "want '%s', got r=%d '%s'", want, r, E.msg);
+}
+
+static void test_by_reason_ok(void)
+{
+	CHECK(parse_br(EXAMPLE) == 0);
+	CHECK(C.n == 7);
+	CHECK(C.sum == 2019);
+	CHECK(C.r[2].code == 0xa && !strcmp(C.r[2].name, "CPUID") &&
+	      C.r[2].count == 1000 && C.r[2].lineno == 4);
+	CHECK(C.r[6].is_other && !strcmp(C.r[6].name, "other"));
+	tap_group("by_reason: the documented example parses to exact values");
+
+	/* no header, aligned columns, leading spaces, svm's 0xffffffff */
+	CHECK(parse_br("0x0072 cpuid    0\n  0xffffffff invalid_guest_state 1\n"
+		       "-     other    18446744073709551614\n") == 0);
+	CHECK(C.n == 3 && C.r[1].code == 0xffffffffu &&
+	      C.r[2].count == UINT64_MAX - 1 && C.sum == UINT64_MAX);
+	CHECK(parse_br("0x0000000000000001 A 0\n0X0002 B 0\n- other 0\n") ==
+	      KX_EXIT_BADINPUT); /* 0X is not 0x */
+	CHECK(parse_br("- other 0\n") == 0 && C.n == 1);
+	tap_group("by_reason: no header, alignment, u64 max sum, long codes");
+}
+
+static void test_by_reason_errors(void)
+{
+	char big[KX_LINE_MAX + 64], *many;
+	size_t i, o = 0;
+
+	expect_br_error("", 0, "f:1: empty file");
+	expect_br_error("0x0001 A 1\n- other 0", 20,
+			"f:2: last line has no newline");
+	expect_br_error("0x0001 A\0 1\n- other 0\n", 22, "f:1: NUL byte in "
+							 "column 9");
+	expect_br_error("0x0001 A 1a\n- other 0\n", 22,
+			"f:1: count '1a' is not an unsigned decimal number");
+	expect_br_error("0x0001 A -1\n- other 0\n", 22, "f:1: count '-1'");
+	expect_br_error("0x0001 A +1\n- other 0\n", 22, "f:1: count '+1'");
+	expect_br_error("0x0001 A 18446744073709551616\n- other 0\n", 40,
+			"f:1: count '18446744073709551616' does not fit in 64 "
+			"bits");
+	expect_br_error("0x0001 A 18446744073709551615\n0x0002 B 1\n- other 0\n",
+			51, "f:2: sum of the counts overflows 64 bits");
+	expect_br_error("0x01 A 1\n- other 0\n", 19, "f:1: bad code '0x01'");
+	expect_br_error("1 A 1\n- other 0\n", 16, "f:1: bad code '1'");
+	expect_br_error("0x00g1 A 1\n- other 0\n", 21, "f:1: bad code '0x00g1'");
+	expect_br_error("0x00000000000000001 A 1\n- other 0\n", 34,
+			"f:1: bad code");
+	expect_br_error("0x0001 A 1\n0x0001 B 1\n- other 0\n", 32,
+			"f:2: duplicate code 0x0001 (first on line 1)");
+	expect_br_error("0x0001 A 1\n", 11,
+			"f:2: end of file without the 'other' line");
+	expect_br_error("# header\n", 9,
+			"f:2: end of file without the 'other' line");
+	expect_br_error("- other 0\n0x0001 A 1\n", 21,
+			"f:2: line after the 'other' line (which must be the "
+			"last one, line 1)");
+	expect_br_error("0x0001 A\n- other 0\n", 19,
+			"f:1: expected 3 fields '<code> <name> <count>', got 2");
+	expect_br_error("0x0001 A 1 2 3 4 5 6 7 8\n- other 0\n", 35,
+			"got more than 8");
+	expect_br_error("\n- other 0\n", 11, "f:1: expected 3 fields");
+	expect_br_error("0x0001 A 1\n# late\n- other 0\n", 28,
+			"f:2: '#' line is only allowed as the first line");
+	expect_br_error("0x0001 other 1\n- other 0\n", 25,
+			"f:1: the 'other' line must have code '-'");
+	expect_br_error("- A 1\n- other 0\n", 16,
+			"f:1: code '-' is only for the 'other' line");
+	expect_br_error("0x0001 A\t 1\n- other 0\n", 22,
+			"f:1: bad reason name 'A\\x09'");
+	expect_br_error("0x0001 A 1\r\n- other 0\n", 22,
+			"f:1: count '1\\x0d' is not");
+	expect_br_error("0x0001 \xc3\xa9 1\n- other 0\n", 23,
+			"f:1: bad reason name '\\xc3\\xa9'");
+
+	memset(big, 'N', sizeof(big));
+	memcpy(big, "0x0001 ", 7);
+	big[KX_LINE_MAX + 1] = '\n';
+	expect_br_error(big, KX_LINE_MAX + 2, "f:1: line too long (more than "
+					      "255 bytes)");
+	/* exactly KX_LINE_MAX is fine as far as length goes */
+	memcpy(big + KX_LINE_MAX - 2, " 1\n- other 0\n", 12);
+	memset(&E, 0, sizeof(E));
+	CHECKF(kx_parse_by_reason(big, KX_LINE_MAX + 11, "f", &C, &E) ==
+			       KX_EXIT_BADINPUT &&
+		       strstr(E.msg, "bad reason name"),
+	       "%s", E.msg); /* name too long for KX_NAME_MAX instead */
+
+	many = malloc(KX_MAX_REASONS * 16 + 32);
+	for (i = 0; i <= KX_MAX_REASONS; i++)
+		o += (size_t)sprintf(many + o, "0x%04zx R 1\n", i);
+	o += (size_t)sprintf(many + o, "- other 0\n");
+	expect_br_error(many, o, "f:513: too many reasons (more than 512)");
+	free(many);
+	tap_group("by_reason: each kind of malformed input is refused with "
+		  "file, line and reason");
+}
+
+static void test_vendor_total(void)
+{
+	memset(&C, 0, sizeof(C));
+	CHECK(kx_parse_vendor("vmx\n", 4, "v", &C, &E) == 0 &&
+	      !strcmp(C.vendor, "vmx"));
+	CHECK(kx_parse_vendor("svm", 3, "v", &C, &E) == 0 &&
+	      !strcmp(C.vendor, "svm"));
+	CHECK(kx_parse_vendor("arm\n", 4, "v", &C, &E) == KX_EXIT_BADINPUT &&
+	      !strcmp(E.msg, "v:1: unknown vendor 'arm' (expected vmx or svm)"));
+	CHECK(kx_parse_vendor("vmx\nsvm\n", 8, "v", &C, &E) ==
+		      KX_EXIT_BADINPUT &&
+	      strstr(E.msg, "v:2: unexpected extra line"));
+	CHECK(kx_parse_vendor("", 0, "v", &C, &E) == KX_EXIT_BADINPUT &&
+	      strstr(E.msg, "v:1: empty file"));
+	CHECK(kx_parse_vendor("vm\0", 3, "v", &C, &E) == KX_EXIT_BADINPUT &&
+	      strstr(E.msg, "NUL"));
+	CHECK(kx_parse_total("2020\n", 5, "t", &C, &E) == 0 &&
+	      C.total_file == 2020);
+	CHECK(kx_parse_total("18446744073709551615", 20, "t", &C, &E) == 0 &&
+	      C.total_file == UINT64_MAX);
+	CHECK(kx_parse_total("18446744073709551616\n", 21, "t", &C, &E) ==
+		      KX_EXIT_BADINPUT &&
+	      strstr(E.msg, "t:1: total does not fit in 64 bits"));
+	CHECK(kx_parse_total(" 12\n", 4, "t", &C, &E) == KX_EXIT_BADINPUT &&
+	      strstr(E.msg, "not an unsigned decimal number ' 12'"));
+	CHECK(kx_parse_total("\n", 1, "t", &C, &E) == KX_EXIT_BADINPUT);
+	tap_group("vendor and total files: valid and invalid content");
+}
+
+static void make_snapshot(struct kx_snapshot *s, const char *br,
+			  uint64_t boot_sec)
+{
+	memset(s, 0, sizeof(*s));
+	CHECK(kx_parse_by_reason(br, strlen(br), "f", &s->c, &E) == 0);
+	strcpy(s->c.vendor, "vmx");
+	s->c.total_file = s->c.sum + 1;
+	s->wall.sec = 1732500000 + boot_sec;
+	s->wall.nsec = 5;
+	s->boot.sec = boot_sec;
+	s->boot.nsec = 250000000;
+	strcpy(s->boot_id, "2b2bd94e-4c3f-4bb7-a2a1-1f0bd0a3c6e5");
+	strcpy(s->kernel, "6.12.0-kes");
+}
+
+static const char SNAP_TEXT[] =
+	"kvmexit-read-snapshot 1\n"
+	"wall_time 1732501000.000000005\n"
+	"boottime 1000.250000000\n"
+	"boot_id 2b2bd94e-4c3f-4bb7-a2a1-1f0bd0a3c6e5\n"
+	"kernel 6.12.0-kes\n"
+	"vendor vmx\n"
+	"total 2020\n"
+	"reason 0x0000 EXCEPTION_NMI 0\n"
+	"reason 0x0001 EXTERNAL_INTERRUPT 17\n"
+	"reason 0x000a CPUID 1000\n"
+	"reason 0x000c HLT 1\n"
+	"reason 0x001e IO_INSTRUCTION 1000\n"
+	"reason 0x0030 EPT_VIOLATION 1\n"
+	"reason - other 0\n"
+	"sum 2019\n"
+	"end\n";
+
+static void test_snapshot_roundtrip(void)
+{
+	struct kx_buf b;
+
+	make_snapshot(&SA, EXAMPLE, 1000);
+	kx_buf_init(&b);
+	kx_snapshot_format(&SA, &b);
+	CHECKF(b.p && !strcmp(b.p, SNAP_TEXT), "got:\n%s", b.p);
+	CHECK(kx_snapshot_parse(b.p, b.len, "s", &SB, &E) == 0);
+	CHECK(!memcmp(&SA.wall, &SB.wall, sizeof(SA.wall)) &&
+	      !memcmp(&SA.boot, &SB.boot, sizeof(SA.boot)));
+	CHECK(!strcmp(SA.boot_id, SB.boot_id) && !strcmp(SA.kernel, SB.kernel));
+	CHECK(!strcmp(SB.c.vendor, "vmx") && SB.c.total_file == 2020 &&
+	      SB.c.sum == 2019 && SB.c.n == 7);
+	CHECK(SB.c.r[4].code == 0x1e && SB.c.r[4].count == 1000 &&
+	      SB.c.r[6].is_other);
+	/* comments are allowed after the version line */
+	kx_buf_reset(&b);
+	kx_buf_puts(&b, "kvmexit-read-snapshot 1\n# note\n");
+	kx_buf_puts(&b, SNAP_TEXT + strlen("kvmexit-read-snapshot 1\n"));
+	CHECK(kx_snapshot_parse(b.p, b.len, "s", &SB, &E) == 0);
+	kx_buf_free(&b);
+	tap_group("snapshot: exact text and lossless round trip");
+}
+
+static void expect_snap_error(const char *text, const char *want)
+{
+	int r = kx_snapshot_parse(text, strlen(text), "s", &SB, &E);
+
+	CHECKF(r == KX_EXIT_BADINPUT && strstr(E.msg, want),
+	       "want '%s', got r=%d '%s'", want, r, E.msg);
+}
+
+/* src with the first occurrence of old replaced by new */
+static char *edit_in(const char *src, const char *old, const char *new)
+{
+	static char out[2][4096];
+	static int which;
+	const char *p = strstr(src, old);
+	size_t pre;
+
+	if (!p)
+		abort();
+	which = !which;
+	pre = (size_t)(p - src);
+	snprintf(out[which], sizeof(out[which]), "%.*s%s%s", (int)pre, src,
+		 new, p + strlen(old));
+	return out[which];
+}
+
+static char *edit(const char *old, const char *new)
+{
+	return edit_in(SNAP_TEXT, old, new);
+}
+
+static void test_snapshot_errors(void)
+{
+	expect_snap_error("", "s:1: empty file, not a kvmexit-read snapshot");
+	expect_snap_error(EXAMPLE, "s:1: not a kvmexit-read snapshot");
+	expect_snap_error(edit("snapshot 1", "snapshot 2"),
+			  "s:1: unsupported snapshot format version '2' (this "
+			  "kvmexit-read reads version 1)");
+	expect_snap_error(edit("snapshot 1", "snapshot 99999999999999999999"),
+			  "unsupported snapshot format version");
+	expect_snap_error(edit("end\n", ""),
+			  "s:16: end of file without the 'end' line (file "
+			  "truncated?)");
+	expect_snap_error(edit("end\n", "end\nend\n"),
+			  "s:17: data after the 'end' line (line 16)");
+	expect_snap_error(edit("sum 2019\nend\n", "end\n"),
+			  "s:15: 'end' without a 'sum' line");
+	expect_snap_error(edit("sum 2019", "sum 2018"),
+			  "s:15: sum 2018 does not match the reason counts, "
+			  "which add up to 2019");
+	expect_snap_error(edit("CPUID 1000", "CPUID 1001"),
+			  "s:15: sum 2019 does not match");
+	expect_snap_error(edit("vendor vmx\n", ""), "end of file: no 'vendor' "
+						    "line");
+	expect_snap_error(edit("vendor vmx\n", "vendor vmx\nvendor svm\n"),
+			  "s:7: duplicate 'vendor' line (first on line 6)");
+	expect_snap_error(edit("vendor vmx", "vendor arm"),
+			  "s:6: unknown vendor 'arm'");
+	expect_snap_error(edit("boot_id 2b2bd94e", "boot_id 2b2bd94X"),
+			  "s:4: bad boot_id");
+	expect_snap_error(edit("boottime 1000.250000000", "boottime 1000.25"),
+			  "s:3: bad boottime '1000.25'");
+	expect_snap_error(edit("wall_time 1732501000.000000005",
+			       "wall_time -1.000000000"),
+			  "s:2: bad wall_time");
+	expect_snap_error(edit("kernel 6.12.0-kes", "kernel a b"),
+			  "s:5: expected 'kernel VALUE'");
+	expect_snap_error(edit("total 2020", "total 1x"), "s:7: total '1x'");
+	expect_snap_error(edit("reason - other 0\n",
+			       "reason - other 0\ntotal 1\n"),
+			  "s:15: duplicate 'total' line (first on line 7)");
+	expect_snap_error(edit_in(edit("total 2020\n", ""), "reason - other 0\n",
+				  "reason - other 0\ntotal 1\n"),
+			  "s:14: 'total' after the reason lines");
+	expect_snap_error(edit("reason - other 0\n",
+			       "reason - other 0\nreason 0x0100 X 1\n"),
+			  "s:15: line after the 'other' line");
+	expect_snap_error(edit("sum 2019\n", "sum 2019\nreason - other 0\n"),
+			  "s:16: reason line after the 'sum' line");
+	expect_snap_error(edit("reason - other 0\n", ""),
+			  "s:14: 'sum' line before the 'other' reason line");
+	expect_snap_error(edit("reason 0x000c HLT 1", "reason 0x000c HLT"),
+			  "s:11: expected 'reason <code> <name> <count>'");
+	expect_snap_error(edit("reason 0x000c", "reason 0x000a"),
+			  "s:11: duplicate code 0x000a (first on line 10)");
+	expect_snap_error(edit("kernel", "colonel"), "s:5: unknown key "
+						     "'colonel'");
+	expect_snap_error(edit("kernel 6.12.0-kes",
+			       "kernel 6.12.0-kes-0123456789012345678901234567"
+			       "89012345678901234567890123456789"),
+			  "s:5: bad kernel release");
+	expect_snap_error(edit("kernel 6.12.0-kes", "kernel 6.12\x7f"),
+			  "s:5: bad kernel release '6.12\\x7f'");
+	tap_group("snapshot: each kind of malformed file is refused with file "
+		  "and line");
+}
+
+static void test_snapshot_truncation_and_corruption(void)
+{
+	size_t len = strlen(SNAP_TEXT), i, bad_prefix = 0, bad_digit = 0;
+	size_t digits = 0;
+	char copy[sizeof(SNAP_TEXT)];
+
+	/* every proper prefix is refused, never accepted as a snapshot */
+	for (i = 0; i < len; i++)
+		if (kx_snapshot_parse(SNAP_TEXT, i, "s", &SB, &E) !=
+		    KX_EXIT_BADINPUT)
+			bad_prefix++;
+	CHECKF(bad_prefix == 0, "%zu prefixes accepted", bad_prefix);
+	/* changing any digit of a reason count is caught by the sum line */
+	for (i = 0; i < len; i++) {
+		const char *line = SNAP_TEXT + i;
+
+		while (line > SNAP_TEXT && line[-1] != '\n')
+			line--;
+		if (strncmp(line, "reason ", 7) || SNAP_TEXT[i] < '0' ||
+		    SNAP_TEXT[i] > '9' || !strchr(SNAP_TEXT + i, '\n') ||
+		    strchr(SNAP_TEXT + i, ' ') < strchr(SNAP_TEXT + i, '\n'))
+			continue;
+		digits++;
+		memcpy(copy, SNAP_TEXT, sizeof(copy));
+		copy[i] = copy[i] == '9' ? '8' : (char)(copy[i] + 1);
+		if (kx_snapshot_parse(copy, len, "s", &SB, &E) !=
+		    KX_EXIT_BADINPUT)
+			bad_digit++;
+	}
+	CHECK(digits == 14);
+	CHECKF(bad_digit == 0, "%zu corrupted counts accepted", bad_digit);
+	tap_group("snapshot: all %zu truncations and all %zu one-digit count "
+		  "corruptions are refused",
+		  len, digits);
+}
+
+static const char LATER[] =
+	"0x0000 EXCEPTION_NMI 0\n"
+	"0x0001 EXTERNAL_INTERRUPT 20\n"
+	"0x000a CPUID 1500\n"
+	"0x000c HLT 1\n"
+	"0x001e IO_INSTRUCTION 2500\n"
+	"0x0030 EPT_VIOLATION 1\n"
+	"- other 0\n";
+
+static void test_diff(void)
+{
+	size_t idx[KX_MAX_REASONS], n;
+	double rate = 0;
+
+	make_snapshot(&SA, EXAMPLE, 1000);
+	make_snapshot(&SB, LATER, 1010);
+	CHECK(kx_diff(&SA, &SB, "a", "b", 0, &D, &E) == 0);
+	CHECK(D.problems == 0 && D.total == 2003 && D.n == 7);
+	CHECK(D.seconds_valid && D.seconds > 9.999999 && D.seconds < 10.000001);
+	CHECK(kx_diff_rate(&D, D.total, &rate) && rate > 200.29 &&
+	      rate < 200.31);
+	n = kx_diff_sorted(&D, idx);
+	CHECK(n == 3 && D.d[idx[0]].code == 0x1e && D.d[idx[0]].delta == 1500 &&
+	      D.d[idx[1]].code == 0xa && D.d[idx[1]].delta == 500 &&
+	      D.d[idx[2]].code == 0x1 && D.d[idx[2]].delta == 3);
+	/* same snapshot: zero interval, no rate */
+	CHECK(kx_diff(&SA, &SA, "a", "a", 0, &D, &E) == 0 && D.total == 0 &&
+	      !kx_diff_rate(&D, 0, &rate));
+	tap_group("diff: exact deltas, interval, rate and order");
+}
+
+static void expect_refused(unsigned problem, const char *want)
+{
+	int r = kx_diff(&SA, &SB, "a", "b", 0, &D, &E);
+
+	CHECKF(r == KX_EXIT_REFUSED && D.problems == problem &&
+		       strstr(E.msg, want) && strstr(E.msg, "use --force"),
+	       "problem %u: got r=%d problems=%u '%s'", problem, r, D.problems,
+	       E.msg);
+	/* with --force it goes through and says what it forced */
+	CHECK(kx_diff(&SA, &SB, "a", "b", 1, &D, &E) == 0 &&
+	      D.problems == problem);
+}
+
+static void test_diff_refusals(void)
+{
+	size_t idx[KX_MAX_REASONS];
+
+	make_snapshot(&SA, EXAMPLE, 1000);
+	make_snapshot(&SB, LATER, 1010);
+	strcpy(SB.c.vendor, "svm");
+	expect_refused(KX_P_VENDOR, "different vendors (vmx vs svm)");
+	make_snapshot(&SB, LATER, 1010);
+	strcpy(SB.kernel, "6.1.0");
+	expect_refused(KX_P_KERNEL, "different kernels (6.12.0-kes vs 6.1.0)");
+	make_snapshot(&SB, LATER, 5);
+	SB.boot_id[0] = 'f';
+	expect_refused(KX_P_BOOT, "different or unknown boots");
+	/* the interval comes from wall_time, which went backwards here */
+	CHECK(D.wall_clock && !D.seconds_valid);
+	make_snapshot(&SA, EXAMPLE, 1000);
+	make_snapshot(&SB, LATER, 1010);
+	strcpy(SA.boot_id, "unknown");
+	strcpy(SB.boot_id, "unknown");
+	expect_refused(KX_P_BOOT, "unknown");
+	make_snapshot(&SA, EXAMPLE, 1000);
+	make_snapshot(&SB, LATER, 900);
+	expect_refused(KX_P_ORDER, "taken 100.000 s before the first");
+	CHECK(!D.seconds_valid);
+	make_snapshot(&SA, LATER, 1000);
+	make_snapshot(&SB, EXAMPLE, 1010);
+	expect_refused(KX_P_DECREASE, "3 counter(s) went down");
+	/* forced: a counter that went down counts from 0 */
+	CHECK(kx_diff_sorted(&D, idx) == 3 && D.total == 2017 &&
+	      D.d[idx[0]].code == 0xa && D.d[idx[0]].delta == 1000 &&
+	      D.d[idx[0]].reset && D.d[idx[2]].code == 0x1 &&
+	      D.d[idx[2]].delta == 17 && D.d[idx[2]].reset);
+	make_snapshot(&SB, "0x0001 EXTERNAL_INTERRUPT 30\n0x0099 NEW 5\n"
+			   "- other 0\n", 1010);
+	make_snapshot(&SA, LATER, 1000);
+	expect_refused(KX_P_TABLE, "different reason tables (5 reason(s) only "
+				   "in the first)");
+	CHECK(D.total == 15 && D.d[1].delta == 5);
+	tap_group("diff: refuses vendor, kernel, boot, order, decrease and "
+		  "table mismatches; --force computes them");
+}
+
+static void test_table(void)
+{
+	static const char want[] =
+		"CODE    REASON              COUNT    SHARE\n"
+		"0x000a  CPUID                1000   49.53%\n"
+		"0x001e  IO_INSTRUCTION       1000   49.53%\n"
+		"0x0001  EXTERNAL_INTERRUPT     17    0.84%\n"
+		"0x000c  HLT                     1    0.05%\n"
+		"0x0030  EPT_VIOLATION           1    0.05%\n"
+		"        total                2019  100.00%\n";
+	static const char want_diff[] =
+		"x: 10.000 s, 2003 exits, 200.30 exits/s\n"
+		"CODE    REASON              DELTA    SHARE  RATE/s\n"
+		"0x001e  IO_INSTRUCTION       1500   74.89%  150.00\n"
+		"0x000a  CPUID                 500   24.96%   50.00\n"
+		"0x0001  EXTERNAL_INTERRUPT      3    0.15%    0.30\n"
+		"        total                2003  100.00%  200.30\n";
+	struct kx_buf b;
+
+	kx_buf_init(&b);
+	CHECK(parse_br(EXAMPLE) == 0);
+	kx_table_counters(&C, &b);
+	CHECKF(b.p && !strcmp(b.p, want), "got:\n%s", b.p);
+	make_snapshot(&SA, EXAMPLE, 1000);
+	make_snapshot(&SB, LATER, 1010);
+	CHECK(kx_diff(&SA, &SB, "a", "b", 0, &D, &E) == 0);
+	kx_buf_reset(&b);
+	kx_table_diff(&D, "x", &b);
+	CHECKF(b.p && !strcmp(b.p, want_diff), "got:\n%s", b.p);
+	kx_buf_reset(&b);
+	kx_watch_line(&D, 1.5, &b);
+	CHECKF(b.p && !strcmp(b.p, "    1.500         2003       200.3  "
+				   "IO_INSTRUCTION 1500, CPUID 500, "
+				   "EXTERNAL_INTERRUPT 3\n"),
+	       "got '%s'", b.p);
+	kx_buf_free(&b);
+	tap_group("text: exact counters table, diff table and watch line");
+}
+
+static void test_json_prom(void)
+{
+	struct kx_buf b;
+
+	kx_buf_init(&b);
+	kx_json_str(&b, "a\"b\\c\n\x01\xff");
+	CHECKF(!strcmp(b.p, "\"a\\\"b\\\\c\\n\\u0001\\u00ff\""), "%s", b.p);
+	kx_buf_reset(&b);
+	kx_prom_label_value(&b, "a\"b\\c\nd");
+	CHECKF(!strcmp(b.p, "\"a\\\"b\\\\c\\nd\""), "%s", b.p);
+	kx_buf_reset(&b);
+	make_snapshot(&SA, "0x000a CPUID 3\n- other 1\n", 1000);
+	kx_prom_counters(&SA, &b);
+	CHECKF(!strcmp(b.p,
+		       "# HELP kvm_exits_total KVM VM exits since boot or the "
+		       "last reset (sum of kvm_exits/by_reason).\n"
+		       "# TYPE kvm_exits_total counter\n"
+		       "kvm_exits_total{vendor=\"vmx\"} 4\n"
+		       "# HELP kvm_exits_by_reason_total KVM VM exits by exit "
+		       "reason since boot or the last reset.\n"
+		       "# TYPE kvm_exits_by_reason_total counter\n"
+		       "kvm_exits_by_reason_total{reason=\"CPUID\",code="
+		       "\"0x000a\",vendor=\"vmx\"} 3\n"
+		       "kvm_exits_by_reason_total{reason=\"other\",code=\"-\","
+		       "vendor=\"vmx\"} 1\n"),
+	       "got:\n%s", b.p);
+	kx_buf_reset(&b);
+	kx_json_counters(&SA, "/r", &b);
+	CHECKF(!strcmp(b.p,
+		       "{\"type\":\"counters\",\"format\":1,\"source\":\"/r\","
+		       "\"vendor\":\"vmx\",\"kernel\":\"6.12.0-kes\","
+		       "\"boot_id\":\"2b2bd94e-4c3f-4bb7-a2a1-1f0bd0a3c6e5\","
+		       "\"wall_time\":1732501000.000000005,\"boottime\":"
+		       "1000.250000000,\"total\":4,\"total_file\":5,"
+		       "\"reasons\":[{\"code\":\"0x000a\",\"name\":\"CPUID\","
+		       "\"count\":3},{\"code\":null,\"name\":\"other\","
+		       "\"count\":1}]}\n"),
+	       "got:\n%s", b.p);
+	kx_buf_free(&b);
+	tap_group("json and prometheus: exact output and escaping");
+}
+
+static void test_seconds(void)
+{
+	static const char *const good[] = { "1", "0.5", "0.01", "2.000000001",
+					    "86400", ".5", "10." };
+	static const char *const bad[] = { "", "0", "0.0", "0.009", "-1",
+					   "1e3", "inf", "nan", "1.0000000001",
+					   "86400.1", "86401", "1 ", " 1",
+					   "0x10", "1,5", "." };
+	struct kx_time t;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(*good); i++)
+		CHECKF(!strcmp(good[i], "10.") ?
+			       kx_parse_seconds(good[i], &t) != 0 :
+			       kx_parse_seconds(good[i], &t) == 0,
+		       "'%s'", good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		CHECKF(kx_parse_seconds(bad[i], &t) != 0, "'%s'", bad[i]);
+	CHECK(kx_parse_seconds("0.5", &t) == 0 && t.sec == 0 &&
+	      t.nsec == 500000000);
+	CHECK(kx_parse_seconds("2.000000001", &t) == 0 && t.sec == 2 &&
+	      t.nsec == 1);
+	tap_group("--watch SECONDS: fractions accepted, junk and extremes "
+		  "refused");
+}
+
+static int cli(const char *line, struct kx_opts *o)
+{
+	static char buf[512];
+	char *argv[32];
+	int argc = 0;
+	char *tok;
+
+	snprintf(buf, sizeof(buf), "kvmexit-read %s", line);
+	for (tok = strtok(buf, " "); tok && argc < 31; tok = strtok(NULL, " "))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	memset(&E, 0, sizeof(E));
+	return kx_cli_parse(argc, argv, NULL, o, &E);
+}
+
+static void test_cli(void)
+{
+	static const char *const usage[] = {
+		"--save a --diff b", "--json --prometheus", "--diff a --prometheus",
+		"--force", "--count 3", "--watch 0", "--watch 1 --count 0",
+		"--watch 1 --count x", "--save", "--bogus", "-x", "stray",
+		"--", "--json=1", "--reset --reset", "--save - --json",
+		"--save a --output b", "--watch 1 --output f", "--root=",
+		"--diff - -",
+	};
+	struct kx_opts o;
+	char prog[] = "kvmexit-read";
+	char *argv[] = { prog, NULL };
+	size_t i;
+
+	for (i = 0; i < sizeof(usage) / sizeof(*usage); i++)
+		CHECKF(cli(usage[i], &o) == KX_EXIT_USAGE, "'%s' -> '%s'",
+		       usage[i], E.msg);
+	CHECK(cli("", &o) == 0 && o.mode == KX_MODE_READ &&
+	      !strcmp(o.root, KX_DEFAULT_ROOT) && o.root_is_default);
+	CHECK(cli("--diff a b --json", &o) == 0 && o.mode == KX_MODE_DIFF &&
+	      !strcmp(o.diff_a, "a") && !strcmp(o.diff_b, "b") &&
+	      o.fmt == KX_FMT_JSON);
+	CHECK(cli("--diff a --force", &o) == 0 && !o.diff_b && o.force);
+	CHECK(cli("--diff=a -", &o) == 0 && !strcmp(o.diff_b, "-"));
+	CHECK(cli("--watch=0.5 --count=3", &o) == 0 && o.interval.sec == 0 &&
+	      o.interval.nsec == 500000000 && o.count == 3);
+	CHECK(cli("--root /x --json -- cmd --json", &o) == 0 &&
+	      o.mode == KX_MODE_RUN && !strcmp(o.cmd[0], "cmd") &&
+	      !strcmp(o.cmd[1], "--json") && !o.cmd[2] &&
+	      !strcmp(o.root, "/x") && !o.root_is_default);
+	CHECK(cli("--prometheus --output f.prom", &o) == 0 &&
+	      o.fmt == KX_FMT_PROM && !strcmp(o.output, "f.prom"));
+	CHECK(cli("--bogus --help", &o) == KX_EXIT_USAGE);
+	CHECK(cli("--help --bogus", &o) == 0 && o.mode == KX_MODE_HELP);
+	CHECK(kx_cli_parse(1, argv, "/env", &o, &E) == 0 &&
+	      !strcmp(o.root, "/env"));
+	CHECK(cli("--save a", &o) == 0 && !strcmp(o.save, "a"));
+	CHECK(cli("--diff a --save b", &o) == KX_EXIT_USAGE &&
+	      !strcmp(E.msg, "--diff and --save cannot be combined"));
+	tap_group("command line: modes, values, combinations and env root");
+}
+
+static void test_mountinfo(void)
+{
+	static const char mi[] =
+		"22 27 0:21 / /sys rw,nosuid - sysfs sysfs rw\n"
+		"33 22 0:7 / /sys/kernel/debug rw,relatime - debugfs debugfs "
+		"rw\n";
+	static const char nodebug[] =
+		"22 27 0:21 / /sys rw,nosuid - sysfs sysfs rw\n"
+		"33 22 0:7 / /sys/kernel/debug rw - tracefs tracefs rw\n"
+		"34 22 0:7 / /sys/kernel/debugx rw - debugfs debugfs rw\n";
+
+	CHECK(kx_mountinfo_has_debugfs(mi, strlen(mi), "/sys/kernel/debug"));
+	/* last line without newline, ending right after the type */
+	CHECK(kx_mountinfo_has_debugfs(mi, strlen(mi) - 12,
+				       "/sys/kernel/debug"));
+	CHECK(!kx_mountinfo_has_debugfs(mi, strlen(mi) - 13,
+					"/sys/kernel/debug"));
+	CHECK(!kx_mountinfo_has_debugfs(nodebug, strlen(nodebug),
+					"/sys/kernel/debug"));
+	CHECK(!kx_mountinfo_has_debugfs("", 0, "/sys/kernel/debug"));
+	tap_group("mountinfo: debugfs on /sys/kernel/debug is recognised");
+}
+
+static void put(const char *dir, const char *rel, const char *content)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(content, f);
+		fclose(f);
+	}
+}
+
+static void test_explain(void)
+{
+	char dir[] = "/tmp/kx-unit-XXXXXX", path[600];
+	int r;
+
+	if (!mkdtemp(dir)) {
+		CHECK(0);
+		tap_group("missing counters are explained");
+		return;
+	}
+	snprintf(path, sizeof(path), "mkdir -p %s/proc/self %s/sys/module",
+		 dir, dir);
+	CHECK(system(path) == 0);
+	put(dir, "proc/self/mountinfo", "22 27 0:21 / /sys rw - sysfs s rw\n");
+	r = kx_explain_missing(KX_DEFAULT_ROOT, 1, dir, &E);
+	CHECKF(r == KX_EXIT_UNAVAILABLE &&
+		       strstr(E.msg, "debugfs is not mounted") &&
+		       strstr(E.msg, "mount -t debugfs none /sys/kernel/debug"),
+	       "%s", E.msg);
+	put(dir, "proc/self/mountinfo",
+	    "33 22 0:7 / /sys/kernel/debug rw - debugfs debugfs rw\n");
+	r = kx_explain_missing(KX_DEFAULT_ROOT, 1, dir, &E);
+	CHECKF(r == KX_EXIT_UNAVAILABLE &&
+		       strstr(E.msg, "neither kvm_intel nor kvm_amd is loaded"),
+	       "%s", E.msg);
+	snprintf(path, sizeof(path), "%s/sys/module/kvm_amd", dir);
+	CHECK(mkdir(path, 0755) == 0);
+	r = kx_explain_missing(KX_DEFAULT_ROOT, 1, dir, &E);
+	CHECKF(r == KX_EXIT_UNAVAILABLE &&
+		       strstr(E.msg, "kvm_amd is loaded: the running kernel "
+				     "lacks the kvm_exits patch"),
+	       "%s", E.msg);
+	r = kx_explain_missing("/x", 0, dir, &E);
+	CHECKF(r == KX_EXIT_UNAVAILABLE &&
+		       !strcmp(E.msg, "/x: no such directory (given by --root "
+				      "or KVMEXIT_ROOT)"),
+	       "%s", E.msg);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	CHECK(system(path) == 0);
+	tap_group("missing counters: not mounted, module not loaded, kernel "
+		  "not patched");
+}
+
+static void test_files(void)
+{
+	char dir[] = "/tmp/kx-unit-XXXXXX", path[600], cmd[700], *buf;
+	struct stat st;
+	mode_t mask;
+	size_t len;
+
+	if (!mkdtemp(dir)) {
+		CHECK(0);
+		tap_group("files");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/out.prom", dir);
+	CHECK(kx_write_output(path, "abc\n", 4, &E) == 0);
+	CHECK(kx_write_output(path, "new\n", 4, &E) == 0);
+	CHECK(kx_read_file(path, 4, &buf, &len, KX_EXIT_BADINPUT, &E) == 0 &&
+	      len == 4 && !memcmp(buf, "new\n", 4));
+	free(buf);
+	mask = umask(0);
+	umask(mask);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == (0666 & ~mask));
+	CHECK(kx_read_file(path, 3, &buf, &len, KX_EXIT_BADINPUT, &E) ==
+		      KX_EXIT_BADINPUT &&
+	      strstr(E.msg, "too large (more than 3 bytes)"));
+	snprintf(cmd, sizeof(cmd), "test $(ls -A %s | wc -l) -eq 1", dir);
+	CHECK(system(cmd) == 0); /* no temporary file left behind */
+	snprintf(path, sizeof(path), "%s/nodir/x", dir);
+	CHECKF(kx_write_output(path, "x", 1, &E) == KX_EXIT_RUNTIME &&
+		       strstr(E.msg, "nodir/x: cannot create temporary file"),
+	       "%s", E.msg);
+	CHECK(kx_read_file(path, 10, &buf, &len, 7, &E) == 7 &&
+	      strstr(E.msg, "No such file"));
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK(system(cmd) == 0);
+	tap_group("files: atomic replace, mode, bounded read, errors");
+}
+
+static void test_helpers(void)
+{
+	struct kx_time a = { 10, 900000000 }, b = { 12, 100000000 }, t;
+	char q[16];
+	uint64_t v;
+
+	kx_quote(q, sizeof(q), "ab\x01\\", 4);
+	CHECKF(!strcmp(q, "ab\\x01\\x5c"), "%s", q);
+	kx_quote(q, sizeof(q), "abcdefghijklmnopq", 17);
+	CHECKF(!strcmp(q, "abcdefghijkl..."), "%s", q);
+	CHECK(kx_time_sub(&b, &a) > 1.1999 && kx_time_sub(&b, &a) < 1.2001);
+	CHECK(kx_time_sub(&a, &b) < -1.1999);
+	CHECK(kx_time_cmp(&a, &b) < 0 && kx_time_cmp(&b, &a) > 0 &&
+	      kx_time_cmp(&a, &a) == 0);
+	CHECK(kx_parse_time("1.000000001", 11, &t) == 0 && t.sec == 1 &&
+	      t.nsec == 1);
+	CHECK(kx_parse_time("1.00000001", 10, &t) != 0);
+	CHECK(kx_parse_time(".000000001", 10, &t) != 0);
+	CHECK(kx_parse_u64("0", 1, &v) == 0 && v == 0);
+	CHECK(kx_parse_u64("", 0, &v) == -1);
+	CHECK(kx_parse_code("0xFFFF", 6, &v) == 0 && v == 0xffff);
+	CHECK(kx_boot_id_valid("2b2bd94e-4c3f-4bb7-a2a1-1f0bd0a3c6e5", 36));
+	CHECK(!kx_boot_id_valid("2b2bd94e-4c3f-4bb7-a2a1-1f0bd0a3c6eX", 36));
+	tap_group("helpers: quoting, times, numbers, boot ids");
+}
+
+int main(void)
+{
+	test_by_reason_ok();
+	test_by_reason_errors();
+	test_vendor_total();
+	test_snapshot_roundtrip();
+	test_snapshot_errors();
+	test_snapshot_truncation_and_corruption();
+	test_diff();
+	test_diff_refusals();
+	test_table();
+	test_json_prom();
+	test_seconds();
+	test_cli();
+	test_mountinfo();
+	test_explain();
+	test_files();
+	test_helpers();
+	return tap_done();
+}
