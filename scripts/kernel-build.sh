@@ -36,23 +36,36 @@ shopt -u nullglob
 
 # Generate the config beside the build and install it only when it changed,
 # so an unchanged fragment does not touch .config.
-cfgdir=$(mktemp -d "$out/.config-XXXXXX")
-trap 'rm -rf "$cfgdir"' EXIT
-{
-	make -C "$tree" O="$cfgdir" tinyconfig &&
-	"$tree/scripts/kconfig/merge_config.sh" -m -O "$cfgdir" "$cfgdir/.config" "${frags[@]}" &&
-	make -C "$tree" O="$cfgdir" olddefconfig
-} >"$log" 2>&1 || die "configuring linux-$v failed" "$log"
+cfgdir=
+trap 'rm -rf "${cfgdir:-}"' EXIT
+configure() {
+	local missing
+	cfgdir=$(mktemp -d "$out/.config-XXXXXX")
+	{
+		make -C "$tree" O="$cfgdir" tinyconfig &&
+		"$tree/scripts/kconfig/merge_config.sh" -m -O "$cfgdir" "$cfgdir/.config" "${frags[@]}" &&
+		make -C "$tree" O="$cfgdir" olddefconfig
+	} >"$log" 2>&1 || die "configuring linux-$v failed" "$log"
 
-# merge_config only warns when Kconfig drops a requested option: fail instead.
-missing=$(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | while read -r line; do
-	grep -qxF "$line" "$cfgdir/.config" || echo "$line"
-done)
-[ -z "$missing" ] || die "linux-$v config lacks: $(echo "$missing" | tr '\n' ' ')" "$log"
+	# merge_config only warns when Kconfig drops a requested option: fail instead.
+	missing=$(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | while read -r line; do
+		grep -qxF "$line" "$cfgdir/.config" || echo "$line"
+	done)
+	[ -z "$missing" ] || die "linux-$v config lacks: $(echo "$missing" | tr '\n' ' ')" "$log"
+	cmp -s "$cfgdir/.config" "$out/.config" || cp "$cfgdir/.config" "$out/.config"
+}
 
-cmp -s "$cfgdir/.config" "$out/.config" || cp "$cfgdir/.config" "$out/.config"
+# Configuring takes seconds: skip it while its inputs are unchanged.
+stamp=$(cat "${frags[@]}" | sha256sum | cut -c1-16)
+if [ "$(cat "$out/.kes-config-stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$out/.config" ]; then
+	rm -f "$out/.kes-config-stamp"
+	configure
+else
+	: >"$log"
+fi
 
 note "building linux-$v ($(basename "$tree")) in $out"
 make -C "$tree" O="$out" -j"$(nproc)" bzImage >>"$log" 2>&1 ||
 	die "building linux-$v failed" "$log"
+echo "$stamp" >"$out/.kes-config-stamp"
 echo "$out/arch/x86/boot/bzImage"

@@ -2,6 +2,7 @@
 #include "exitgen.h"
 
 #include <string.h>
+#include <time.h>
 
 /*
  * Guest code, 16-bit real mode. In: %esi = CPUID count, %edi = OUT count,
@@ -45,10 +46,14 @@ struct kes_vm *exitgen_vm_create(int vcpus)
 void exitgen_vm_round(struct kes_vm *vm, uint32_t cpuid, uint32_t io,
 		      struct exitgen_result *res)
 {
+	struct timespec t0, t1;
 	int i;
 
 	kes_vm_reset_vcpus(vm, cpuid, io, vm->io_port);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	kes_vm_run(vm);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	res->run_ns += (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u + t1.tv_nsec - t0.tv_nsec;
 	res->vcpus = vm->nr_vcpus;
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		KES_ASSERT(vm->vcpu[i].io_exits == io, "vCPU %d: %llu OUT exits, expected %u",

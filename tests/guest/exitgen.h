@@ -18,6 +18,7 @@ struct exitgen_result {
 	uint64_t io;		/* OUT exits seen by userspace */
 	uint64_t hlt;		/* HLT exits seen by userspace */
 	uint64_t kvm_exits;	/* KVM's own per-VM "exits" statistic */
+	uint64_t run_ns;	/* CLOCK_MONOTONIC time of the guest round(s) */
 };
 
 /* A VM loaded with the generator's guest code. */

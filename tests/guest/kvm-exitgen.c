@@ -64,8 +64,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	exitgen_run((int)vcpus, (uint32_t)cpuid, (uint32_t)io, &res);
-	printf("exitgen: vcpus=%d cpuid=%llu io=%llu hlt=%llu kvm_exits=%llu\n",
+	printf("exitgen: vcpus=%d cpuid=%llu io=%llu hlt=%llu kvm_exits=%llu run_ns=%llu\n",
 	       res.vcpus, (unsigned long long)res.cpuid, (unsigned long long)res.io,
-	       (unsigned long long)res.hlt, (unsigned long long)res.kvm_exits);
+	       (unsigned long long)res.hlt, (unsigned long long)res.kvm_exits,
+	       (unsigned long long)res.run_ns);
 	return 0;
 }
