@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,6 +210,56 @@ static void test_reset(void)
 	expect_all_zero("writing 0 to by_reason");
 }
 
+/* Any value above this is a wrapped-around (negative) or torn count. */
+#define RACE_BOUND	1000000
+
+static volatile int race_stop;
+static uint64_t race_resets, race_max;
+
+static void *reset_reader(void *unused)
+{
+	static struct exit_stats s;
+	int i;
+
+	(void)unused;
+	while (!race_stop) {
+		KES_ASSERT(exit_stats_write("total", "0", 1) == 0, "reset");
+		race_resets++;
+		exit_stats_read(&s);
+		for (i = 0; i < s.nr; i++)
+			if (s.r[i].count > race_max)
+				race_max = s.r[i].count;
+		if (exit_stats_total() > race_max)
+			race_max = exit_stats_total();
+		/* Leave the vCPUs CPU time: a reset storm is not the point. */
+		nanosleep(&(struct timespec){ .tv_nsec = 200000 }, NULL);
+	}
+	return NULL;
+}
+
+/* Resets while two vCPUs exit: values stay sane, and a quiet reset is exact. */
+static void test_reset_race(void)
+{
+	struct kes_vm *vm = exitgen_vm_create(2);
+	struct exitgen_result res = { 0 };
+	pthread_t t;
+
+	KES_ASSERT(pthread_create(&t, NULL, reset_reader, NULL) == 0, "pthread_create");
+	alarm(120);	/* a hang fails this test, not the whole boot */
+	exitgen_vm_round(vm, 5000, 5000, &res);
+	alarm(0);
+	race_stop = 1;
+	pthread_join(t, NULL);
+	kes_vm_free(vm);
+	diag("%llu resets during the run, largest value read %llu",
+	     (unsigned long long)race_resets, (unsigned long long)race_max);
+	CHECK(race_resets > 0, "no reset ran during the VM run");
+	CHECK(race_max < RACE_BOUND, "read %llu: negative or torn",
+	      (unsigned long long)race_max);
+	CHECK(exit_stats_write("total", "0", 1) == 0, "final reset");
+	expect_all_zero("a reset with no VM running");
+}
+
 static void test_bad_writes(void)
 {
 	static char junk[4096];
@@ -372,6 +423,7 @@ static const struct test tests[] = {
 	{ "counts_exact", test_counts_exact, 1 },
 	{ "counts_smp", test_counts_smp, 1 },
 	{ "reset", test_reset, 1 },
+	{ "reset_race", test_reset_race, 1 },
 	{ "bad_writes", test_bad_writes, 1 },
 	{ "log_interval", test_log_interval, 1 },
 	{ "kunit", test_kunit, 1 },
