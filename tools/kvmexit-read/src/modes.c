@@ -47,25 +47,34 @@ static struct kx_snapshot *alloc_snapshot(struct kx_err *e)
 	return s;
 }
 
-int kx_mode_read(const struct kx_opts *o, struct kx_err *e)
+/* A snapshot of the counters now, or NULL with e set. */
+static struct kx_snapshot *take_snapshot(const struct kx_opts *o, struct kx_err *e)
 {
 	struct kx_snapshot *s = alloc_snapshot(e);
+
+	if (s && kx_snapshot_take(o->root, o->root_is_default, s, e)) {
+		free(s);
+		s = NULL;
+	}
+	return s;
+}
+
+int kx_mode_read(const struct kx_opts *o, struct kx_err *e)
+{
+	struct kx_snapshot *s = take_snapshot(o, e);
 	struct kx_buf b;
 	int r;
 
 	if (!s)
 		return e->code;
 	kx_buf_init(&b);
-	r = kx_snapshot_take(o->root, o->root_is_default, s, e);
-	if (!r) {
-		if (o->fmt == KX_FMT_JSON)
-			kx_json_counters(s, o->root, &b);
-		else if (o->fmt == KX_FMT_PROM)
-			kx_prom_counters(s, &b);
-		else
-			kx_table_counters(&s->c, &b);
-		r = kx_emit(o->output, &b, e);
-	}
+	if (o->fmt == KX_FMT_JSON)
+		kx_json_counters(s, o->root, &b);
+	else if (o->fmt == KX_FMT_PROM)
+		kx_prom_counters(s, &b);
+	else
+		kx_table_counters(&s->c, &b);
+	r = kx_emit(o->output, &b, e);
 	kx_buf_free(&b);
 	free(s);
 	return r;
@@ -73,18 +82,15 @@ int kx_mode_read(const struct kx_opts *o, struct kx_err *e)
 
 int kx_mode_save(const struct kx_opts *o, struct kx_err *e)
 {
-	struct kx_snapshot *s = alloc_snapshot(e);
+	struct kx_snapshot *s = take_snapshot(o, e);
 	struct kx_buf b;
 	int r;
 
 	if (!s)
 		return e->code;
 	kx_buf_init(&b);
-	r = kx_snapshot_take(o->root, o->root_is_default, s, e);
-	if (!r) {
-		kx_snapshot_format(s, &b);
-		r = kx_emit(o->save, &b, e);
-	}
+	kx_snapshot_format(s, &b);
+	r = kx_emit(o->save, &b, e);
 	if (!r && o->fmt == KX_FMT_JSON) {
 		kx_buf_reset(&b);
 		kx_json_counters(s, o->root, &b);
