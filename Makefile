@@ -5,6 +5,11 @@ KVERSION ?= 6.12
 HOST     ?= bochs
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+# make modules: the kernel to build kvm modules for (default: the running
+# one), its headers, its source (default: Debian's linux-source-X.Y).
+KRELEASE ?=
+KDIR     ?=
+KSRC     ?=
 
 all: tool
 
@@ -26,6 +31,28 @@ check: deps
 bench: deps
 	scripts/bench.sh
 
+# The distribution-kernel path: kvm.ko, kvm-intel.ko, kvm-amd.ko with the
+# series for an installed kernel, into build/modules/RELEASE (README.md).
+modules:
+	scripts/modules-build.sh $(if $(KRELEASE),--krelease $(KRELEASE))$(if $(KDIR), --kdir $(KDIR))$(if $(KSRC), --ksrc $(KSRC))
+
+# Swap them in for the running kernel's (root), and back.
+modules-load:
+	scripts/kvm-modules-swap.sh load $(CURDIR)/build/modules/$$(uname -r)
+
+modules-restore:
+	scripts/kvm-modules-swap.sh restore
+
+modules-status:
+	@scripts/kvm-modules-swap.sh status
+
+# Rebuilt by DKMS for every new kernel whose source is installed (root).
+dkms-install:
+	scripts/dkms.sh install $(KRELEASE)
+
+dkms-remove:
+	scripts/dkms.sh remove
+
 fuzz:
 	$(MAKE) -C tools/kvmexit-read fuzz
 
@@ -36,4 +63,5 @@ clean:
 	$(MAKE) -C tools/kvmexit-read clean
 	$(MAKE) -C tests/guest clean
 
-.PHONY: all deps tool kernel demo check bench fuzz install clean
+.PHONY: all deps tool kernel demo check bench fuzz install clean \
+	modules modules-load modules-restore modules-status dkms-install dkms-remove

@@ -10,8 +10,10 @@ kernel=${1:?usage: boot-qemu.sh KERNEL INITRD CMDLINE LOG [CPUS] [TIMEOUT]}
 initrd=${2:?} cmdline=${3:?} log=${4:?} cpus=${5:-2} tmo=${6:-600}
 need_cmd qemu-system-x86_64 qemu-system-x86
 
+# KES_QEMU_ACCEL: e.g. tcg,thread=single for guests that patch their own
+# text (see tests/modules-suite.sh).
 timeout --foreground -k 5 "$tmo" qemu-system-x86_64 \
-	-accel tcg -cpu EPYC -smp "$cpus" -m 512 \
+	-accel "${KES_QEMU_ACCEL:-tcg}" -cpu EPYC -smp "$cpus" -m 512 \
 	-display none -monitor none -serial "file:$log" -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 $cmdline" </dev/null >"$log.qemu" 2>&1 || {

@@ -6,25 +6,50 @@ set -euo pipefail
 
 pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
-	rsync python3 jq clang libclang-rt-14-dev
+	rsync python3 jq clang libclang-rt-14-dev zstd
 	linux-source-6.12 linux-source-6.1
 	busybox-static
 	bochs bochsbios vgabios isolinux syslinux-common xorriso
 	qemu-system-x86
 )
 
-missing=()
-for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-		missing+=("$p")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-[ "$(id -u)" -eq 0 ] || die "packages missing (${missing[*]}); run as root to install them"
 log="$KES_CACHE/logs/apt.log"
-mkdir -p "$(dirname "$log")"
-note "installing: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update >"$log" 2>&1 || die "apt-get update failed" "$log"
-apt-get install -y --no-install-recommends "${missing[@]}" >>"$log" 2>&1 ||
-	die "apt-get install failed" "$log"
+updated=0
+
+# install PKG...: those of PKG not installed yet.
+install() {
+	local p missing=()
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" -eq 0 ] || die "packages missing (${missing[*]}); run as root to install them"
+	mkdir -p "$(dirname "$log")"
+	note "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	if [ $updated = 0 ]; then
+		apt-get update >"$log" 2>&1 || die "apt-get update failed" "$log"
+		updated=1
+	fi
+	apt-get install -y --no-install-recommends "${missing[@]}" >>"$log" 2>&1 ||
+		die "apt-get install failed" "$log"
+}
+install "${pkgs[@]}"
+
+# The distribution-kernel tests (tests/modules-suite.sh) build against the
+# headers of Debian's kernel of the same package version as linux-source-V.
+# (Debian's 6.12 headers package depends on its linux-image: apt installs
+# that too; the tests never boot the installed one.)
+headers=()
+for v in $KES_VERSIONS; do
+	if ! r=$(stock_release "$v") && [ $updated = 0 ] && [ "$(id -u)" -eq 0 ]; then
+		mkdir -p "$(dirname "$log")"
+		apt-get update >"$log" 2>&1 || die "apt-get update failed" "$log"
+		updated=1
+	fi
+	r=${r:-$(stock_release "$v")} ||
+		die "no linux-headers-*-amd64 package has the version of linux-source-$v ($(dpkg-query -W -f='${Version}' "linux-source-$v"))"
+	headers+=("linux-headers-$r")
+done
+install "${headers[@]}"

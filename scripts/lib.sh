@@ -46,3 +46,26 @@ series_hash() {
 		cat $files | sha256sum | cut -c1-12
 	fi
 }
+
+# stock_release V: the release name of Debian's amd64 kernel built from the
+# same package version as the installed linux-source-V (installed headers
+# first, then apt's package lists); the kernel the modules tests run.
+stock_release() {
+	local want p re
+	want=$(dpkg-query -W -f='${Version}' "linux-source-$1" 2>/dev/null) || return 1
+	for p in /usr/src/linux-headers-*/include/generated/package.h; do
+		if grep -qF "\" Debian $want\"" "$p" 2>/dev/null; then
+			p=${p%/include/generated/package.h}
+			echo "${p#/usr/src/linux-headers-}"
+			return 0
+		fi
+	done
+	re="^linux-headers-${1//./\\.}(\\.[0-9]+)+(-[0-9]+)?(\\+deb[0-9]+)?-amd64\$"
+	for p in $(apt-cache pkgnames "linux-headers-$1" 2>/dev/null | grep -E "$re" | LC_ALL=C sort); do
+		if apt-cache show "$p" 2>/dev/null | grep -x "Version: $want" >/dev/null; then
+			echo "${p#linux-headers-}"
+			return 0
+		fi
+	done
+	return 1
+}

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# make-initramfs.sh OUT.cpio.gz
+# make-initramfs.sh OUT.cpio.gz [EXTRA.list]
 # Pack busybox, the guest programs and the scripts of tests/guest/ into a
 # gzip'd initramfs with the kernel's own usr/gen_init_cpio (no root, no
-# device nodes on the host needed).
+# device nodes on the host needed). EXTRA.list: more gen_init_cpio lines
+# (dir/file) to add, e.g. the kernel modules of a distribution kernel.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-out=${1:?usage: make-initramfs.sh OUT.cpio.gz}
+out=${1:?usage: make-initramfs.sh OUT.cpio.gz [EXTRA.list]}
+extra=${2:-}
+[ -z "$extra" ] || [ -f "$extra" ] || die "no file list $extra"
 busybox=/bin/busybox
 [ -x "$busybox" ] && file_is_static=$(ldd "$busybox" 2>&1 | grep -c "not a dynamic") || true
 [ "${file_is_static:-0}" = 1 ] || die "$busybox is not the static busybox: install busybox-static"
@@ -44,5 +47,6 @@ trap 'rm -f "$list"' EXIT
 		[ "$(basename "$s")" = init.sh ] && continue
 		echo "file /etc/kes/$(basename "$s") $s 0644 0 0"
 	done
+	[ -z "$extra" ] || cat "$extra"
 } >"$list"
 "$gen" "$list" | gzip -1 >"$out.tmp" && mv "$out.tmp" "$out" || die "packing $out failed"

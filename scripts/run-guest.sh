@@ -10,10 +10,14 @@
 #   --cpus N            emulated CPUs (default 2)
 #   --timeout S         wall-clock limit of the boot (default 900)
 #   --log FILE          serial log (default in the cache's logs/)
+#   --kernel FILE       boot this bzImage instead of building one (e.g. a
+#                       distribution's vmlinuz; --series is then ignored)
+#   --initrd-extra LIST more gen_init_cpio lines for the initramfs
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 host=bochs kversion=${KVERSION:-6.12} series=default cpus=2 tmo=900 log=
+kernel='' extra=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--host) host=$2; shift 2 ;;
@@ -22,6 +26,8 @@ while [ $# -gt 0 ]; do
 	--cpus) cpus=$2; shift 2 ;;
 	--timeout) tmo=$2; shift 2 ;;
 	--log) log=$2; shift 2 ;;
+	--kernel) kernel=$2; shift 2 ;;
+	--initrd-extra) extra=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) die "run-guest.sh: unknown option $1" ;;
 	*) break ;;
@@ -33,11 +39,16 @@ case "$host" in bochs|qemu) ;; *) die "unknown host '$host' (bochs or qemu)" ;; 
 check_kversion "$kversion"
 [ -f "$KES_TOP/tests/guest/$script.sh" ] || die "no guest script tests/guest/$script.sh"
 
-kernel=$("$KES_TOP/scripts/kernel-build.sh" "$kversion" "$series")
+if [ -n "$kernel" ]; then
+	[ -f "$kernel" ] || die "no kernel image $kernel"
+	series=stock
+else
+	kernel=$("$KES_TOP/scripts/kernel-build.sh" "$kversion" "$series")
+fi
 mkdir -p "$KES_CACHE/logs"
 initrd=$(mktemp "$KES_CACHE/initrd-XXXXXX.gz")
 trap 'rm -f "$initrd"' EXIT
-"$KES_TOP/scripts/make-initramfs.sh" "$initrd"
+"$KES_TOP/scripts/make-initramfs.sh" "$initrd" ${extra:+"$extra"}
 [ -n "$log" ] || log=$KES_CACHE/logs/serial-$host-$kversion-$series-$script.log
 
 args=$(IFS=,; echo "$*")

@@ -31,6 +31,13 @@ for v in $KES_VERSIONS; do
 		suite "guest $host/$v" "$top/tests/guest-suite.sh" "$host" "$v"
 	done
 done
+# The distribution-kernel path: modules for Debian's own kernels.
+suite "modules refusals" "$top/tests/modules-refusals.sh"
+for v in $KES_VERSIONS; do
+	for host in qemu bochs; do
+		suite "modules $host/$v" "$top/tests/modules-suite.sh" "$host" "$v"
+	done
+done
 suite W=1 "$top/tests/kernel-w1.sh"
 
 passed=$(grep -Ec '^ok\b' "$log")
