@@ -7,6 +7,7 @@
 # with 2 CPUs for the SMP test only.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/guest-tap.sh"
 host=${1:?usage: guest-suite.sh HOST KVERSION} v=${2:?}
 
 smp="counts_smp reset_race"
@@ -25,17 +26,11 @@ for b in "${boots[@]}"; do
 	out=$("$top/scripts/run-guest.sh" --host "$host" --kversion "$v" --cpus "$cpus" \
 		suite "$@" 2>&1)
 	status=$?
-	# kes-tests' TAP, renumbered away and prefixed; diagnostics kept.
-	echo "$out" | sed -n -e "s|^\(not \)\{0,1\}ok [0-9]* - |&$host/$v: |p" \
-		-e '/^# /p' -e '/^\[kes\]/p' -e '/^error:/p' |
-		sed -e 's|^\(\(not \)\{0,1\}ok\) [0-9]* - |\1 - |'
-	if [ "$status" -ne 0 ] && ! echo "$out" | grep -q '^not ok '; then
-		# The boot itself failed: say so as a test, with the reason.
-		echo "not ok - $host/$v: boot with $cpus CPU(s) ran to the end"
-	fi
+	# shellcheck disable=SC2046
+	echo "$out" | guest_tap "$host/$v" "$status" \
+		"boot with $cpus CPU(s) ran to the end" $(printf '%s\n' "$@" | grep -vx tool) || rc=1
 	if [[ " $* " == *" tool "* ]]; then
 		echo "$out" | python3 "$top/tests/check_tool_output.py" "$host/$v: " || rc=1
 	fi
-	[ "$status" -eq 0 ] || rc=1
 done
 exit $rc

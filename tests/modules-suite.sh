@@ -12,6 +12,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
+. "$top/tests/guest-tap.sh"
 host=${1:?usage: modules-suite.sh HOST KVERSION} v=${2:?}
 p="modules $host/$v"
 
@@ -69,17 +70,6 @@ out=$("$top/scripts/run-guest.sh" --host "$host" --kversion "$v" --cpus "$cpus" 
 	--timeout "$tmo" --kernel "$stock/vmlinuz" --initrd-extra "$list" \
 	--log "$KES_CACHE/logs/serial-$host-$rel-modules.log" modules $args 2>&1)
 status=$?
-echo "$out" | sed -n -e "s|^\(not \)\{0,1\}ok [0-9]* - |&$p: |p" \
-	-e '/^# /p' -e '/^\[kes\]/p' -e '/^error:/p' |
-	sed -e 's|^\(\(not \)\{0,1\}ok\) [0-9]* - |\1 - |'
-if [ "$status" -ne 0 ] && ! echo "$out" | grep -q '^not ok '; then
-	echo "not ok - $p: Debian's $rel booted and ran the tests to the end"
-fi
-# Every test named must have reported.
-for t in ${args#--short }; do
-	echo "$out" | grep -Eq "^(not )?ok [0-9]+ - $t\$" || {
-		echo "not ok - $p: $t reported"
-		status=1
-	}
-done
-exit "$status"
+# shellcheck disable=SC2086
+echo "$out" | guest_tap "$p" "$status" \
+	"Debian's $rel booted and ran the tests to the end" ${args#--short }
