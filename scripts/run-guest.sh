@@ -53,13 +53,19 @@ trap 'rm -f "$initrd"' EXIT
 
 args=$(IFS=,; echo "$*")
 cmdline="${KES_CMDLINE:-} loglevel=4 panic=-1 kes.run=$script${args:+ kes.args=$args}"
+# serial_tail: the end of the serial log as diagnostics, so that a CI log
+# shows why a boot failed without access to the machine's cache.
+serial_tail() {
+	tr -d '\r' <"$log" 2>/dev/null | tail -n 40 | sed 's/^/# serial: /' >&2
+}
 start=$(date +%s)
-"$KES_TOP/scripts/boot-$host.sh" "$kernel" "$initrd" "$cmdline" "$log" "$cpus" "$tmo"
+"$KES_TOP/scripts/boot-$host.sh" "$kernel" "$initrd" "$cmdline" "$log" "$cpus" "$tmo" ||
+	{ serial_tail; exit 1; }
 note "$host/$kversion: boot to power-off in $(( $(date +%s) - start ))s"
 
 # What the script printed, between the markers init writes.
 sed -n '/^KES-BEGIN /,/^KES-END /p' "$log" | tr -d '\r' | sed '1d;$d'
 end=$(tr -d '\r' <"$log" | grep -a '^KES-END rc=' || true)
-[ -n "$end" ] || die "$host/$kversion: the guest did not finish its run" "$log"
+[ -n "$end" ] || { serial_tail; die "$host/$kversion: the guest did not finish its run" "$log"; }
 rc=${end#KES-END rc=}
 exit "$rc"

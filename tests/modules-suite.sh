@@ -60,11 +60,6 @@ list=$tmp/initramfs.list
 		sed "s|.*|file /lib/& $stock/lib/& 0644 0 0|")
 } >"$list"
 
-# Debian's kernel patches its own text at run time (static keys: KVM flips
-# one as VMs come and go); with QEMU's default multi-threaded TCG another
-# vCPU was seen running a stale int3 of such a patch (an Oops in __schedule).
-# One TCG thread keeps the emulated CPUs coherent.
-export KES_QEMU_ACCEL=tcg,thread=single
 # shellcheck disable=SC2086
 out=$("$top/scripts/run-guest.sh" --host "$host" --kversion "$v" --cpus "$cpus" \
 	--timeout "$tmo" --kernel "$stock/vmlinuz" --initrd-extra "$list" \

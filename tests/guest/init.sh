@@ -19,6 +19,10 @@ for w in $(cat /proc/cmdline); do
 	esac
 done
 
+# Keep kernel messages off the console while the script runs: a warning
+# printed from another CPU can land in the middle of a TAP line. A failed
+# run prints them afterwards instead.
+dmesg -n 1
 echo "KES-BEGIN $run"
 if [ -f "/etc/kes/$run.sh" ]; then
 	# shellcheck disable=SC2086
@@ -27,6 +31,9 @@ if [ -f "/etc/kes/$run.sh" ]; then
 else
 	echo "init: no script /etc/kes/$run.sh"
 	rc=127
+fi
+if [ "$rc" -ne 0 ]; then
+	dmesg -r | grep '^<[0-4]>' | tail -n 40 | sed 's/^/# kernel: /'
 fi
 echo "KES-END rc=$rc"
 exec kes-poweroff

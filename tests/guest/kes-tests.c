@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,9 +246,7 @@ static void test_reset_race(void)
 	pthread_t t;
 
 	KES_ASSERT(pthread_create(&t, NULL, reset_reader, NULL) == 0, "pthread_create");
-	alarm(120);	/* a hang fails this test, not the whole boot */
 	exitgen_vm_round(vm, 5000, 5000, &res);
-	alarm(0);
 	race_stop = 1;
 	pthread_join(t, NULL);
 	kes_vm_free(vm);
@@ -432,6 +431,9 @@ static const struct test tests[] = {
 
 #define NR_TESTS (sizeof(tests) / sizeof(tests[0]))
 
+/* Seconds a test may take; the slowest (Bochs, 2 CPUs) takes about 20. */
+#define TEST_TIMEOUT	300
+
 static int run_one(const struct test *t, int num)
 {
 	int status;
@@ -446,12 +448,16 @@ static int run_one(const struct test *t, int num)
 			       KES_STATS_DIR);
 			exit(1);
 		}
+		alarm(TEST_TIMEOUT);	/* a hang fails this test, not the boot */
 		t->fn();
 		fflush(stdout);
 		exit(check_failed);
 	}
 	KES_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid");
 	fflush(stderr);
+	if (WIFSIGNALED(status))
+		printf("# %s: killed by signal %d%s\n", t->name, WTERMSIG(status),
+		       WTERMSIG(status) == SIGALRM ? " (no result within the time limit)" : "");
 	printf("%sok %d - %s\n", WIFEXITED(status) && !WEXITSTATUS(status) ? "" : "not ",
 	       num, t->name);
 	fflush(stdout);
