@@ -154,9 +154,10 @@ tree=$KES_CACHE/modules/$rel/$key
 if [ ! -f "$tree/Kbuild" ]; then
 	mkdir -p "$KES_CACHE/modules/$rel"
 	tmp=$(mktemp -d "$KES_CACHE/modules/$rel/.prep-XXXXXX")
-	mkdir -p "$tmp/arch/x86" "$tmp/virt"
+	mkdir -p "$tmp/arch/x86/include/asm" "$tmp/virt"
 	# Plain copies: the patches must not write through links into a shared tree.
-	cp -r "$src/arch/x86/kvm" "$tmp/arch/x86/" && cp -r "$src/virt/kvm" "$tmp/virt/" ||
+	cp -r "$src/arch/x86/kvm" "$tmp/arch/x86/" && cp -r "$src/virt/kvm" "$tmp/virt/" &&
+		cp "$src/arch/x86/include/asm/kvm_host.h" "$tmp/arch/x86/include/asm/" ||
 		die "copying the kvm sources of $what failed"
 	cp "$KES_TOP/modules/Kbuild" "$tmp/Kbuild"
 	mk=$tmp/arch/x86/kvm/Makefile
@@ -164,12 +165,18 @@ if [ ! -f "$tree/Kbuild" ]; then
 		-e 's|\$(srctree)/virt/kvm|$(KBUILD_EXTMOD)/virt/kvm|g' "$mk"
 	! grep -n 'srctree' "$mk" >>"$log" ||
 		die "arch/x86/kvm/Makefile of $what refers to \$(srctree) in a way modules/Kbuild does not handle" "$log"
+	# The series adds fields at the end of struct kvm_vcpu_arch and struct
+	# kvm_arch (asm/kvm_host.h), which only the KVM modules use: the patched
+	# copy must come before the headers' own, hence NOSTDINC_FLAGS, the only
+	# include flags kbuild puts before LINUXINCLUDE.
+	printf '\n# kvm-exit-stats: the patched asm/kvm_host.h first.\nNOSTDINC_FLAGS += -I$(KBUILD_EXTMOD)/arch/x86/include\n' >>"$mk"
 	if [ -f "$tmp/arch/x86/kvm/exit_stats.c" ]; then
 		note "$what already carries the series: building it as it is"
 	else
 		for p in $(find "$series" -maxdepth 1 -name '*.patch' | LC_ALL=C sort); do
 			echo "== $p" >>"$log"
-			(cd "$tmp" && git apply --verbose --include='arch/x86/kvm/*' "$p") >>"$log" 2>&1 ||
+			(cd "$tmp" && git apply --verbose --include='arch/x86/kvm/*' \
+				--include='arch/x86/include/asm/kvm_host.h' "$p") >>"$log" 2>&1 ||
 				die "patch $(basename "$p") does not apply to $what" "$log"
 		done
 	fi
