@@ -17,105 +17,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "exit_stats.h"
 #include "exitgen.h"
+#include "per_vm_tests.h"
 
 #define N_EXITS		1000
 #define LOG_PARAM	"/sys/module/kvm/parameters/exit_log_interval"
-
-static int check_failed;
-
-/* Like KES_ASSERT, but lets the test go on and report everything wrong. */
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			printf("# FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-			printf(__VA_ARGS__);				\
-			printf("\n");					\
-			check_failed = 1;				\
-		}							\
-	} while (0)
-
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-static const char *vendor(void)
-{
-	static char v[8];
-	FILE *f;
-
-	if (!v[0]) {
-		f = fopen(KES_STATS_DIR "/vendor", "re");
-		KES_ASSERT(f && fscanf(f, "%7s", v) == 1, "read vendor");
-		fclose(f);
-	}
-	return v;
-}
-
-static int is_vmx(void)
-{
-	return !strcmp(vendor(), "vmx");
-}
-
-/* Names of the reasons the generator causes, per vendor. */
-#define R_CPUID	(is_vmx() ? "CPUID" : "cpuid")
-#define R_IO	(is_vmx() ? "IO_INSTRUCTION" : "io")
-#define R_HLT	(is_vmx() ? "HLT" : "hlt")
-
-/*
- * Besides CPUID, I/O and HLT, a run may see only exits the host causes:
- * nested-paging faults on first touch of guest memory and host interrupts.
- */
-static int reason_is_incidental(const char *name)
-{
-	static const char *const ok[] = {
-		"EPT_VIOLATION", "EXTERNAL_INTERRUPT", "EXCEPTION_NMI",
-		"npf", "interrupt", "nmi",
-	};
-	unsigned int i;
-
-	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (!strcmp(name, ok[i]))
-			return 1;
-	return 0;
-}
-
-/* Check a by_reason delta for a run of the generator. */
-static void check_generator_delta(const struct exit_stats *a, const struct exit_stats *b,
-				  uint64_t cpuid, uint64_t io, uint64_t hlt)
-{
-	int i;
-
-	CHECK(a->nr == b->nr, "by_reason changed its number of lines");
-	for (i = 0; i < a->nr && i < b->nr; i++) {
-		const char *name = b->r[i].name;
-		uint64_t d = b->r[i].count - a->r[i].count;
-
-		CHECK(b->r[i].count >= a->r[i].count, "%s went down", name);
-		if (d)
-			diag("delta %s %s %llu", b->r[i].code, name, (unsigned long long)d);
-		if (!strcmp(name, R_CPUID))
-			CHECK(d == cpuid, "%s delta %llu, expected %llu", name,
-			      (unsigned long long)d, (unsigned long long)cpuid);
-		else if (!strcmp(name, R_IO))
-			CHECK(d == io, "%s delta %llu, expected %llu", name,
-			      (unsigned long long)d, (unsigned long long)io);
-		else if (!strcmp(name, R_HLT))
-			CHECK(d == hlt, "%s delta %llu, expected %llu", name,
-			      (unsigned long long)d, (unsigned long long)hlt);
-		else
-			CHECK(!d || reason_is_incidental(name),
-			      "unexpected reason %s (+%llu)", name, (unsigned long long)d);
-	}
-}
 
 /* Issue 2: KVM's own statistics see at least the exits the guest caused. */
 static void test_kvm_exits_rise(void)
@@ -426,6 +334,9 @@ static const struct test tests[] = {
 	{ "bad_writes", test_bad_writes, 1 },
 	{ "log_interval", test_log_interval, 1 },
 	{ "kunit", test_kunit, 1 },
+	{ "per_vm_memory", test_per_vm_memory, 1 },
+	{ "per_vm", test_per_vm, 1 },
+	{ "time_stats", test_time_stats, 1 },
 	{ "dmesg_clean", test_dmesg_clean, 0 },
 };
 

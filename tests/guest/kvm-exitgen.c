@@ -4,16 +4,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "exitgen.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: kvm-exitgen [--cpuid N] [--io N] [--vcpus K]\n"
+		"usage: kvm-exitgen [--cpuid N] [--io N] [--vcpus K] [--hold FILE]\n"
 		"Run a KVM guest that executes exactly N CPUID and N OUT instructions\n"
 		"and one HLT on each of K vCPUs (default: N=1000, K=1), then print what\n"
-		"userspace saw and KVM's own exit count for the VM.\n");
+		"userspace saw and KVM's own exit count for the VM.\n"
+		"--hold FILE: after the run, keep the VM open, write its debugfs\n"
+		"directory to FILE and wait until FILE is removed.\n");
 }
 
 static unsigned long parse_num(const char *opt, const char *s, unsigned long max)
@@ -34,7 +37,9 @@ static unsigned long parse_num(const char *opt, const char *s, unsigned long max
 int main(int argc, char **argv)
 {
 	unsigned long cpuid = 1000, io = 1000, vcpus = 1;
-	struct exitgen_result res;
+	struct exitgen_result res = { 0 };
+	const char *hold = NULL;
+	struct kes_vm *vm;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -54,6 +59,8 @@ int main(int argc, char **argv)
 			io = parse_num(a, argv[++i], 0xffffffffUL);
 		else if (!strcmp(a, "--vcpus"))
 			vcpus = parse_num(a, argv[++i], KES_MAX_VCPUS);
+		else if (!strcmp(a, "--hold"))
+			hold = argv[++i];
 		else {
 			usage(stderr);
 			return 2;
@@ -63,7 +70,25 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kvm-exitgen: --vcpus must be at least 1\n");
 		return 2;
 	}
-	exitgen_run((int)vcpus, (uint32_t)cpuid, (uint32_t)io, &res);
+	vm = exitgen_vm_create((int)vcpus);
+	exitgen_vm_round(vm, (uint32_t)cpuid, (uint32_t)io, &res);
+	res.kvm_exits = kes_vm_kvm_exits(vm);
+	if (hold) {
+		char tmp[256];
+		FILE *f;
+
+		/* Written whole, then renamed: a waiter never reads half of it. */
+		snprintf(tmp, sizeof(tmp), "%s.tmp", hold);
+		f = fopen(tmp, "w");
+		if (!f || fprintf(f, "%s\n", kes_vm_debugfs_dir(vm)) < 0 || fclose(f) ||
+		    rename(tmp, hold)) {
+			fprintf(stderr, "kvm-exitgen: cannot write %s: %s\n", hold, strerror(errno));
+			return 1;
+		}
+		while (access(hold, F_OK) == 0)
+			usleep(50000);
+	}
+	kes_vm_free(vm);
 	printf("exitgen: vcpus=%d cpuid=%llu io=%llu hlt=%llu kvm_exits=%llu run_ns=%llu\n",
 	       res.vcpus, (unsigned long long)res.cpuid, (unsigned long long)res.io,
 	       (unsigned long long)res.hlt, (unsigned long long)res.kvm_exits,
