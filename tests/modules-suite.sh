@@ -18,7 +18,7 @@ p="modules $host/$v"
 
 fail() { echo "not ok - $p: $1"; [ -z "${2:-}" ] || echo "# $2"; exit 1; }
 
-tests="kvm_exits_rise counts_exact reset bad_writes log_interval"
+tests="per_vm_memory kvm_exits_rise counts_exact reset bad_writes log_interval per_vm time_stats"
 case "$host" in
 qemu) cpus=2 args="$tests counts_smp" tmo=600 ;;
 bochs) cpus=1 args="--short $tests" tmo=1500 ;;
