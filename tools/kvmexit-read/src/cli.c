@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "probe.h"
+#include "vm.h"
 
 int kx_parse_seconds(const char *s, struct kx_time *t)
 {
@@ -41,7 +43,7 @@ int kx_parse_seconds(const char *s, struct kx_time *t)
 static const char *const mode_names[] = {
 	[KX_MODE_SAVE] = "--save", [KX_MODE_DIFF] = "--diff",
 	[KX_MODE_RESET] = "--reset", [KX_MODE_WATCH] = "--watch",
-	[KX_MODE_RUN] = "-- CMD",
+	[KX_MODE_RUN] = "-- CMD", [KX_MODE_LIST_VMS] = "--list-vms",
 };
 
 static int set_mode(struct kx_opts *o, enum kx_mode m, struct kx_err *e)
@@ -130,6 +132,20 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 			prom = 1;
 		} else if (FLAG("--force")) {
 			o->force = 1;
+		} else if (FLAG("--per-vcpu")) {
+			o->per_vcpu = 1;
+		} else if (FLAG("--list-vms")) {
+			r = set_mode(o, KX_MODE_LIST_VMS, e);
+			if (r)
+				return r;
+		} else if (VALUE("--vm")) {
+			r = take_value(argc, argv, &i, eq, a, &o->vm, e);
+			if (r)
+				return r;
+		} else if (VALUE("--vm-root")) {
+			r = take_value(argc, argv, &i, eq, a, &o->vm_root, e);
+			if (r)
+				return r;
 		} else if (FLAG("--reset")) {
 			r = set_mode(o, KX_MODE_RESET, e);
 			if (r)
@@ -175,7 +191,9 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 			int is_flag = !strcmp(a, "--json") ||
 				      !strcmp(a, "--prometheus") ||
 				      !strcmp(a, "--force") ||
-				      !strcmp(a, "--reset");
+				      !strcmp(a, "--reset") ||
+				      !strcmp(a, "--per-vcpu") ||
+				      !strcmp(a, "--list-vms");
 
 			if (eq && is_flag)
 				return kx_fail(e, KX_EXIT_USAGE,
@@ -228,6 +246,22 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 			       "--count: bad number '%s' (1 to %llu)", count_s,
 			       (unsigned long long)KX_COUNT_MAX);
 
+	if (o->per_vcpu && !o->vm)
+		return kx_fail(e, KX_EXIT_USAGE, "--per-vcpu needs --vm");
+	if (o->per_vcpu && o->mode != KX_MODE_READ)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--per-vcpu only applies to printing the "
+			       "counters, not to %s",
+			       mode_names[o->mode]);
+	if (o->vm && o->mode == KX_MODE_LIST_VMS)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--vm and --list-vms cannot be combined");
+	if (!o->vm_root) {
+		const char *env_vm = getenv(KX_VM_ROOT_ENV);
+
+		if (env_vm && *env_vm)
+			o->vm_root = env_vm;
+	}
 	if (!o->root && env_root && *env_root)
 		o->root = env_root;
 	if (!o->root)
@@ -245,8 +279,12 @@ void kx_cli_help(struct kx_buf *b)
 "       kvmexit-read --reset                   reset all counters (root)\n"
 "       kvmexit-read --watch SECONDS [--count N]  deltas every SECONDS\n"
 "       kvmexit-read [OPTIONS] -- CMD [ARGS...]   deltas over a command's run\n"
+"       kvmexit-read --list-vms                VMs with per-VM counters\n"
 "\n"
-"Counts KVM VM exits per exit reason from /sys/kernel/debug/kvm_exits.\n"
+"Counts KVM VM exits per exit reason from /sys/kernel/debug/kvm_exits, and\n"
+"per VM from /sys/kernel/debug/kvm/<pid>-<fd>/exit_reasons (VMs created\n"
+"with the kvm parameter exit_stats_per_vm=Y). Handling times (AVG, MAX) are\n"
+"shown when the kernel measures them (exit_stats_time=Y).\n"
 "\n"
 "Options:\n"
 "  --json            JSON output (one object; --watch: one per line)\n"
@@ -255,6 +293,11 @@ void kx_cli_help(struct kx_buf *b)
 "  --force           --diff snapshots that do not match (says what it forced)\n"
 "  --root DIR        read DIR instead of /sys/kernel/debug/kvm_exits\n"
 "                    (default: $KVMEXIT_ROOT if set)\n"
+"  --vm PID|NAME     the counters of one VM (its debugfs name <pid>-<fd>, or\n"
+"                    the only VM of process PID with per-VM counters)\n"
+"  --per-vcpu        with --vm: the VM's vCPUs too (printing only)\n"
+"  --vm-root DIR     KVM's per-VM directories (default: the kvm directory\n"
+"                    beside the counters root, or $KVMEXIT_VM_ROOT)\n"
 "  -h, --help        this help\n"
 "  --version         print the version\n"
 "\n"

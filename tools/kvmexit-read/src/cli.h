@@ -9,7 +9,9 @@
 #include "err.h"
 #include "parse.h"
 
-#define KX_VERSION "1.0"
+struct kx_vm;
+
+#define KX_VERSION "1.1"
 #define KX_ROOT_ENV "KVMEXIT_ROOT"
 
 enum kx_mode {
@@ -19,6 +21,7 @@ enum kx_mode {
 	KX_MODE_RESET,
 	KX_MODE_WATCH,
 	KX_MODE_RUN, /* -- CMD [ARGS...] */
+	KX_MODE_LIST_VMS,
 	KX_MODE_HELP,
 	KX_MODE_VERSION,
 };
@@ -42,6 +45,10 @@ struct kx_opts {
 	uint64_t count; /* 0: forever */
 	int force;
 	char **cmd; /* NULL-terminated, after -- */
+	const char *vm;	     /* --vm PID|NAME */
+	int per_vcpu;	     /* --per-vcpu */
+	const char *vm_root; /* --vm-root DIR, $KVMEXIT_VM_ROOT */
+	const struct kx_vm *vm_sel; /* --vm resolved (by main) */
 };
 
 /* Parses argv; env_root is getenv(KX_ROOT_ENV). Usage errors are

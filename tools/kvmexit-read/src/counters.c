@@ -253,6 +253,22 @@ static int read_one(const char *dir, const char *file, size_t max,
 	return r;
 }
 
+/* Reads dir/file into c with parse if it exists (0 if it does not). */
+static int read_optional(const char *dir, const char *file, size_t max,
+			 parse_fn parse, struct kx_counters *c,
+			 struct kx_err *e)
+{
+	int r = read_one(dir, file, max, parse, c, e);
+
+	if (r == KX_EXIT_UNAVAILABLE) {
+		/* only a missing file is optional: a parse error is BADINPUT */
+		e->code = 0;
+		e->msg[0] = '\0';
+		return 0;
+	}
+	return r;
+}
+
 int kx_counters_read(const char *dir, struct kx_counters *c,
 		     struct kx_err *e)
 {
@@ -266,5 +282,93 @@ int kx_counters_read(const char *dir, struct kx_counters *c,
 	if (!r)
 		r = read_one(dir, "by_reason", KX_BY_REASON_MAX,
 			     kx_parse_by_reason, c, e);
+	if (!r)
+		r = read_optional(dir, "time_by_reason", KX_BY_REASON_MAX,
+				  kx_parse_times, c, e);
 	return r;
+}
+
+int kx_counters_read_vm(const char *root, const char *dir,
+			struct kx_counters *c, struct kx_err *e)
+{
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	r = read_one(root, "vendor", KX_SMALL_FILE_MAX, kx_parse_vendor, c, e);
+	if (!r)
+		r = read_one(dir, "exit_reasons", KX_BY_REASON_MAX,
+			     kx_parse_by_reason, c, e);
+	if (!r) {
+		c->total_file = c->sum;
+		r = read_optional(dir, "exit_times", KX_BY_REASON_MAX,
+				  kx_parse_times, c, e);
+	}
+	return r;
+}
+
+int kx_parse_times(const char *buf, size_t len, const char *fname,
+		   struct kx_counters *c, struct kx_err *e)
+{
+	struct kx_field f[KX_FIELDS_MAX];
+	struct kx_lines it;
+	const char *line;
+	size_t n, i = 0;
+	char q[QUOTE_MAX];
+	int rc, nf, k;
+
+	kx_lines_init(&it, buf, len, fname);
+	while ((rc = kx_lines_next(&it, &line, &n, e)) == 1) {
+		struct kx_reason *r;
+		uint64_t v[3];
+
+		if (n && line[0] == '#')
+			continue;
+		nf = kx_split(line, n, f, KX_FIELDS_MAX);
+		if (nf != 5)
+			return kx_lines_fail(&it, e,
+					     "expected '<code> <name> <count> "
+					     "<total_ns> <max_ns>'");
+		if (i >= c->n)
+			return kx_lines_fail(&it, e,
+					     "more lines than by_reason has "
+					     "(%zu)",
+					     c->n);
+		r = &c->r[i];
+		if (!kx_field_is(&f[1], r->name)) {
+			kx_quote(q, sizeof(q), f[1].p, f[1].n);
+			return kx_lines_fail(&it, e,
+					     "reason '%s' where by_reason has "
+					     "'%s' (files out of step?)",
+					     q, r->name);
+		}
+		for (k = 0; k < 3; k++) {
+			rc = kx_parse_u64(f[2 + k].p, f[2 + k].n, &v[k]);
+			if (rc) {
+				kx_quote(q, sizeof(q), f[2 + k].p, f[2 + k].n);
+				return kx_lines_fail(&it, e, "'%s' %s", q,
+						     rc == -2 ?
+						     "does not fit in 64 bits" :
+						     "is not an unsigned "
+						     "decimal number");
+			}
+		}
+		if (v[2] > v[1])
+			return kx_lines_fail(&it, e,
+					     "max_ns %llu above total_ns %llu",
+					     (unsigned long long)v[2],
+					     (unsigned long long)v[1]);
+		r->tcount = v[0];
+		r->tns = v[1];
+		r->tmax = v[2];
+		i++;
+	}
+	if (rc)
+		return rc;
+	if (i != c->n) {
+		it.lineno++;
+		return kx_lines_fail(&it, e,
+				     "%zu lines, by_reason has %zu", i, c->n);
+	}
+	c->has_time = 1;
+	return 0;
 }

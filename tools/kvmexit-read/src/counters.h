@@ -23,6 +23,8 @@ struct kx_reason {
 	unsigned is_other;
 	unsigned lineno; /* where it was read, for messages */
 	char name[KX_NAME_MAX];
+	/* handling time (time_by_reason, exit_times), if has_time */
+	uint64_t tcount, tns, tmax;
 };
 
 struct kx_counters {
@@ -30,6 +32,7 @@ struct kx_counters {
 	uint64_t total_file;	    /* the total file, read separately */
 	uint64_t sum;		    /* sum of the by_reason counts */
 	size_t n;		    /* reasons, the last one is 'other' */
+	int has_time;		    /* a time file was read */
 	struct kx_reason r[KX_MAX_REASONS];
 };
 
@@ -56,9 +59,17 @@ int kx_counters_finish(const struct kx_lines *it, struct kx_counters *c,
 /* "0x000a" or "-" for other; buf of at least 24 bytes */
 const char *kx_code_str(const struct kx_reason *r, char *buf, size_t size);
 
-/* Reads DIR/vendor, DIR/total and DIR/by_reason. A missing file is
- * KX_EXIT_UNAVAILABLE, EACCES is KX_EXIT_PERM. */
+/* Reads DIR/vendor, DIR/total and DIR/by_reason, and DIR/time_by_reason if
+ * it exists. A missing file is KX_EXIT_UNAVAILABLE, EACCES is KX_EXIT_PERM. */
 int kx_counters_read(const char *dir, struct kx_counters *c,
 		     struct kx_err *e);
+/* A VM's or vCPU's counters: ROOT/vendor, DIR/exit_reasons (by_reason's
+ * format; total_file is set to its sum) and DIR/exit_times if it exists. */
+int kx_counters_read_vm(const char *root, const char *dir,
+			struct kx_counters *c, struct kx_err *e);
+/* Parses time_by_reason / exit_times ("<code> <name> <count> <total_ns>
+ * <max_ns>" per line, the lines of c in the same order) into c. */
+int kx_parse_times(const char *buf, size_t len, const char *fname,
+		   struct kx_counters *c, struct kx_err *e);
 
 #endif

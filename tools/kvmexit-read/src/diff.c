@@ -51,6 +51,16 @@ int kx_diff(const struct kx_snapshot *a, const struct kx_snapshot *b,
 	memset(d, 0, sizeof(*d));
 	d->a = a;
 	d->b = b;
+	/* Not a problem --force can wave through: the counts are of
+	 * different VMs, or of one VM and of all. */
+	if (strcmp(a->scope, b->scope))
+		return kx_fail(e, KX_EXIT_REFUSED,
+			       "refusing to diff %s and %s: they count "
+			       "different things (%s%s vs %s%s)",
+			       name_a, name_b, a->scope[0] ? "VM " : "",
+			       a->scope[0] ? a->scope : "all VMs",
+			       b->scope[0] ? "VM " : "",
+			       b->scope[0] ? b->scope : "all VMs");
 	if (strcmp(a->c.vendor, b->c.vendor))
 		d->problems |= KX_P_VENDOR;
 	if (strcmp(a->kernel, b->kernel))

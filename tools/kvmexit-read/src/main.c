@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "fileio.h"
 #include "modes.h"
+#include "vm.h"
 
 int main(int argc, char **argv)
 {
@@ -24,6 +25,19 @@ int main(int argc, char **argv)
 			e.msg);
 		return r;
 	}
+	if (o.vm) {
+		static struct kx_vm vm;
+		char root[KX_PATH_MAX];
+
+		r = kx_vm_root(o.root, o.vm_root, root, sizeof(root), &e);
+		if (!r)
+			r = kx_vm_find(root, o.vm, &vm, &e);
+		if (r) {
+			fprintf(stderr, "kvmexit-read: %s\n", e.msg);
+			return r;
+		}
+		o.vm_sel = &vm;
+	}
 	switch (o.mode) {
 	case KX_MODE_HELP:
 	case KX_MODE_VERSION:
@@ -32,7 +46,7 @@ int main(int argc, char **argv)
 			kx_cli_help(&b);
 		else
 			kx_buf_puts(&b, "kvmexit-read " KX_VERSION
-					" (snapshot format 1, JSON format 1)\n");
+					" (snapshot formats 1 and 2, JSON format 1)\n");
 		r = kx_emit(NULL, &b, &e);
 		kx_buf_free(&b);
 		break;
@@ -47,6 +61,9 @@ int main(int argc, char **argv)
 		break;
 	case KX_MODE_RESET:
 		r = kx_mode_reset(&o, &e);
+		break;
+	case KX_MODE_LIST_VMS:
+		r = kx_mode_list_vms(&o, &e);
 		break;
 	case KX_MODE_WATCH:
 		r = kx_mode_watch(&o, &e);

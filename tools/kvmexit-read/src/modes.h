@@ -15,6 +15,7 @@ int kx_mode_read(const struct kx_opts *o, struct kx_err *e);
 int kx_mode_save(const struct kx_opts *o, struct kx_err *e);
 int kx_mode_diff(const struct kx_opts *o, struct kx_err *e);
 int kx_mode_reset(const struct kx_opts *o, struct kx_err *e);
+int kx_mode_list_vms(const struct kx_opts *o, struct kx_err *e);
 /* Writes b to path (atomically) or stdout, failing if b is incomplete. */
 int kx_emit(const char *path, const struct kx_buf *b, struct kx_err *e);
 /* Prints "kvmexit-read: warning: --force: ..." lines for forced problems. */

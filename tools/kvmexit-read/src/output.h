@@ -13,8 +13,11 @@
 #define KX_JSON_FORMAT 1 /* the "format" key of every JSON object */
 
 /* output_table.c */
-/* Non-zero reasons, largest first, then the total (= sum of by_reason). */
+/* Non-zero reasons, largest first, then the total (= sum of by_reason);
+ * with AVG and MAX handling time columns when c has times. */
 void kx_table_counters(const struct kx_counters *c, struct kx_buf *b);
+/* 350ns, 1.2us, 4.1ms, 2.00s */
+void kx_fmt_ns(char *out, size_t size, uint64_t ns);
 /* "TITLE: 12.500 s, 2020 exits, 161.60 exits/s" then the non-zero deltas
  * with their rates, then the total. */
 void kx_table_diff(const struct kx_diff *d, const char *title,
@@ -25,9 +28,12 @@ void kx_watch_line(const struct kx_diff *d, double elapsed, struct kx_buf *b);
 
 /* output_json.c */
 void kx_json_str(struct kx_buf *b, const char *s);
-/* The counters as one JSON object (all reasons, in table order). */
+/* The counters as one JSON object (all reasons, in table order) and a
+ * newline; _obj without the newline. */
 void kx_json_counters(const struct kx_snapshot *s, const char *source,
 		      struct kx_buf *b);
+void kx_json_counters_obj(const struct kx_snapshot *s, const char *source,
+			  struct kx_buf *b);
 /* Members of a delta object, without braces: from, to, interval_seconds,
  * interval_clock, total, exits_per_second, forced, reasons. */
 void kx_json_diff_members(const struct kx_diff *d, const char *from,
@@ -39,5 +45,9 @@ void kx_json_diff(const struct kx_diff *d, const char *from, const char *to,
 /* output_prom.c */
 void kx_prom_label_value(struct kx_buf *b, const char *s);
 void kx_prom_counters(const struct kx_snapshot *s, struct kx_buf *b);
+/* The same series for several sets (a VM and its vCPUs): HELP/TYPE once per
+ * family; vcpu[i] < 0 means no vcpu label; labels vm= from each scope. */
+void kx_prom_counters_multi(const struct kx_snapshot *const *s, const int *vcpu,
+			    int n, struct kx_buf *b);
 
 #endif

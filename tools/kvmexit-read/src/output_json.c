@@ -73,11 +73,24 @@ static void json_meta(struct kx_buf *b, const struct kx_snapshot *s,
 void kx_json_counters(const struct kx_snapshot *s, const char *source,
 		      struct kx_buf *b)
 {
+	kx_json_counters_obj(s, source, b);
+	kx_buf_putc(b, '\n');
+}
+
+void kx_json_counters_obj(const struct kx_snapshot *s, const char *source,
+			  struct kx_buf *b)
+{
 	size_t i;
 
 	kx_buf_printf(b, "{\"type\":\"counters\",\"format\":%d,",
 		      KX_JSON_FORMAT);
 	json_meta(b, s, source);
+	if (s->scope[0]) {
+		kx_buf_puts(b, ",\"vm\":");
+		kx_json_str(b, s->scope);
+	}
+	if (s->c.has_time)
+		kx_buf_puts(b, ",\"time_stats\":true");
 	kx_buf_printf(b, ",\"total\":%llu,\"total_file\":%llu,\"reasons\":[",
 		      (unsigned long long)s->c.sum,
 		      (unsigned long long)s->c.total_file);
@@ -88,10 +101,18 @@ void kx_json_counters(const struct kx_snapshot *s, const char *source,
 		json_code(b, r->is_other, r->code);
 		kx_buf_puts(b, ",\"name\":");
 		kx_json_str(b, r->name);
-		kx_buf_printf(b, ",\"count\":%llu}",
+		kx_buf_printf(b, ",\"count\":%llu",
 			      (unsigned long long)r->count);
+		if (s->c.has_time)
+			kx_buf_printf(b,
+				      ",\"time_count\":%llu,\"time_total_ns\":%llu,"
+				      "\"time_max_ns\":%llu",
+				      (unsigned long long)r->tcount,
+				      (unsigned long long)r->tns,
+				      (unsigned long long)r->tmax);
+		kx_buf_putc(b, '}');
 	}
-	kx_buf_puts(b, "]}\n");
+	kx_buf_puts(b, "]}");
 }
 
 void kx_json_diff_members(const struct kx_diff *d, const char *from,

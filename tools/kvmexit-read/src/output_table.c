@@ -10,6 +10,7 @@ struct row {
 	const char *name;
 	uint64_t value;
 	int reset;
+	char avg[16], max[16]; /* handling time, if the table is timed */
 };
 
 struct table {
@@ -18,7 +19,33 @@ struct table {
 	const char *value_head;
 	uint64_t total;
 	const struct kx_diff *rate_of; /* add a RATE/s column if set */
+	int timed;		       /* add AVG and MAX columns */
+	char avg[16], max[16];	       /* of the total line */
 };
+
+void kx_fmt_ns(char *out, size_t size, uint64_t ns)
+{
+	if (ns < 1000)
+		snprintf(out, size, "%lluns", (unsigned long long)ns);
+	else if (ns < 1000000)
+		snprintf(out, size, "%.1fus", (double)ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(out, size, "%.1fms", (double)ns / 1e6);
+	else
+		snprintf(out, size, "%.2fs", (double)ns / 1e9);
+}
+
+static void time_cells(char *avg, char *max, size_t size, uint64_t count,
+		       uint64_t ns, uint64_t mx)
+{
+	if (!count) {
+		snprintf(avg, size, "-");
+		snprintf(max, size, "-");
+		return;
+	}
+	kx_fmt_ns(avg, size, ns / count);
+	kx_fmt_ns(max, size, mx);
+}
 
 static size_t digits(uint64_t v)
 {
@@ -79,6 +106,8 @@ static void render(const struct table *t, struct kx_buf *b)
 		      "REASON", (int)wv, t->value_head, "SHARE");
 	if (t->rate_of)
 		kx_buf_printf(b, "  %*s", (int)wr, "RATE/s");
+	if (t->timed)
+		kx_buf_printf(b, "  %8s  %8s", "AVG", "MAX");
 	kx_buf_putc(b, '\n');
 	for (i = 0; i < t->n + 1; i++) {
 		const struct row *r = i < t->n ? &t->rows[i] : NULL;
@@ -95,6 +124,9 @@ static void render(const struct table *t, struct kx_buf *b)
 			rate(rt, sizeof(rt), t->rate_of, v);
 			kx_buf_printf(b, "  %*s", (int)wr, rt);
 		}
+		if (t->timed)
+			kx_buf_printf(b, "  %8s  %8s", r ? r->avg : t->avg,
+				      r ? r->max : t->max);
 		kx_buf_putc(b, '\n');
 	}
 }
@@ -115,11 +147,22 @@ void kx_table_counters(const struct kx_counters *c, struct kx_buf *b)
 {
 	size_t idx[KX_MAX_REASONS], i, n = 0;
 	struct row rows[KX_MAX_REASONS];
-	struct table t = { rows, 0, "COUNT", c->sum, NULL };
+	struct table t = { rows, 0, "COUNT", c->sum, NULL, 0, "", "" };
+	uint64_t tc = 0, tns = 0, tmax = 0;
 
-	for (i = 0; i < c->n; i++)
+	for (i = 0; i < c->n; i++) {
 		if (c->r[i].count)
 			idx[n++] = i;
+		if (c->has_time && c->r[i].tcount) {
+			t.timed = 1;
+			tc += c->r[i].tcount;
+			tns = tns > UINT64_MAX - c->r[i].tns ? UINT64_MAX :
+							       tns + c->r[i].tns;
+			if (c->r[i].tmax > tmax)
+				tmax = c->r[i].tmax;
+		}
+	}
+	time_cells(t.avg, t.max, sizeof(t.avg), tc, tns, tmax);
 	sort_c = c;
 	qsort(idx, n, sizeof(*idx), cmp_count);
 	sort_c = NULL;
@@ -130,6 +173,8 @@ void kx_table_counters(const struct kx_counters *c, struct kx_buf *b)
 		rows[i].name = r->name;
 		rows[i].value = r->count;
 		rows[i].reset = 0;
+		time_cells(rows[i].avg, rows[i].max, sizeof(rows[i].avg),
+			   r->tcount, r->tns, r->tmax);
 	}
 	t.n = n;
 	render(&t, b);
@@ -155,7 +200,7 @@ void kx_table_diff(const struct kx_diff *d, const char *title,
 {
 	size_t idx[KX_MAX_REASONS], i, n;
 	struct row rows[KX_MAX_REASONS];
-	struct table t = { rows, 0, "DELTA", d->total, d };
+	struct table t = { rows, 0, "DELTA", d->total, d, 0, "", "" };
 
 	n = kx_diff_sorted(d, idx);
 	for (i = 0; i < n; i++) {

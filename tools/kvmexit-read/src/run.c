@@ -64,7 +64,7 @@ int kx_mode_run(const struct kx_opts *o, int *status, struct kx_err *e)
 		r = kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
 		goto out;
 	}
-	r = kx_snapshot_take(o->root, o->root_is_default, a, e);
+	r = kx_snapshot_take(o->root, o->root_is_default, o->vm_sel, a, e);
 	if (r)
 		goto out;
 
@@ -96,7 +96,7 @@ int kx_mode_run(const struct kx_opts *o, int *status, struct kx_err *e)
 	else
 		*status = 1;
 
-	r = kx_snapshot_take(o->root, o->root_is_default, b, e);
+	r = kx_snapshot_take(o->root, o->root_is_default, o->vm_sel, b, e);
 	if (!r)
 		r = kx_diff(a, b, "before", "after", 1, d, e);
 	if (r)

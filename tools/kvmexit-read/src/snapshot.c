@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "snapshot.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fileio.h"
 
 int kx_snapshot_take(const char *root, int is_default_root,
-		     struct kx_snapshot *s, struct kx_err *e)
+		     const struct kx_vm *vm, struct kx_snapshot *s,
+		     struct kx_err *e)
 {
 	int r;
 
@@ -15,7 +17,19 @@ int kx_snapshot_take(const char *root, int is_default_root,
 	r = kx_root_check(root, is_default_root, e);
 	if (r)
 		return r;
-	r = kx_counters_read(root, &s->c, e);
+	if (vm) {
+		snprintf(s->scope, sizeof(s->scope), "%s", vm->name);
+		r = kx_counters_read_vm(root, vm->dir, &s->c, e);
+		if (r == KX_EXIT_UNAVAILABLE) {
+			char msg[KX_ERR_MSG_MAX];
+
+			memcpy(msg, e->msg, sizeof(msg));
+			r = kx_fail(e, r, "VM %s: %s (did the VM go away?)",
+				    vm->name, msg);
+		}
+	} else {
+		r = kx_counters_read(root, &s->c, e);
+	}
 	if (r)
 		return r;
 	/* the time right after by_reason was read */
@@ -32,7 +46,8 @@ void kx_snapshot_format(const struct kx_snapshot *s, struct kx_buf *b)
 	char code[24];
 	size_t i;
 
-	kx_buf_printf(b, "%s %d\n", KX_SNAPSHOT_MAGIC, KX_SNAPSHOT_VERSION);
+	kx_buf_printf(b, "%s %d\n", KX_SNAPSHOT_MAGIC,
+		      s->scope[0] ? KX_SNAPSHOT_VERSION_VM : KX_SNAPSHOT_VERSION);
 	kx_buf_printf(b, "wall_time %llu.%09u\n",
 		      (unsigned long long)s->wall.sec, s->wall.nsec);
 	kx_buf_printf(b, "boottime %llu.%09u\n",
@@ -40,6 +55,8 @@ void kx_snapshot_format(const struct kx_snapshot *s, struct kx_buf *b)
 	kx_buf_printf(b, "boot_id %s\n", s->boot_id);
 	kx_buf_printf(b, "kernel %s\n", s->kernel);
 	kx_buf_printf(b, "vendor %s\n", s->c.vendor);
+	if (s->scope[0])
+		kx_buf_printf(b, "scope %s\n", s->scope);
 	kx_buf_printf(b, "total %llu\n", (unsigned long long)s->c.total_file);
 	for (i = 0; i < s->c.n; i++) {
 		const struct kx_reason *r = &s->c.r[i];
@@ -153,13 +170,15 @@ int kx_snapshot_parse(const char *buf, size_t len, const char *fname,
 				     "line must be '%s %d')",
 				     KX_SNAPSHOT_MAGIC, KX_SNAPSHOT_VERSION);
 	if (kx_parse_u64(f[1].p, f[1].n, &version) ||
-	    version != KX_SNAPSHOT_VERSION) {
+	    (version != KX_SNAPSHOT_VERSION &&
+	     version != KX_SNAPSHOT_VERSION_VM)) {
 		kx_quote(q, sizeof(q), f[1].p, f[1].n);
 		return kx_lines_fail(&it, e,
 				     "unsupported snapshot format version "
-				     "'%s' (this kvmexit-read reads version "
-				     "%d)",
-				     q, KX_SNAPSHOT_VERSION);
+				     "'%s' (this kvmexit-read reads versions "
+				     "%d and %d)",
+				     q, KX_SNAPSHOT_VERSION,
+				     KX_SNAPSHOT_VERSION_VM);
 	}
 
 	while ((rc = kx_lines_next(&it, &line, &n, e)) == 1) {
@@ -195,6 +214,25 @@ int kx_snapshot_parse(const char *buf, size_t len, const char *fname,
 			if (rc)
 				return rc;
 			seen[k] = it.lineno;
+		} else if (kx_field_is(&f[0], "scope")) {
+			if (version != KX_SNAPSHOT_VERSION_VM)
+				return kx_lines_fail(&it, e,
+						     "'scope' line in a version "
+						     "%d snapshot",
+						     (int)version);
+			if (nf != 2 || s->scope[0] || s->c.n ||
+			    f[1].n >= sizeof(s->scope))
+				return kx_lines_fail(&it, e,
+						     "expected one 'scope "
+						     "<pid>-<fd>' line before "
+						     "the reasons");
+			memcpy(s->scope, f[1].p, f[1].n);
+			s->scope[f[1].n] = '\0';
+			if (!kx_vm_name_valid(s->scope))
+				return kx_lines_fail(&it, e,
+						     "bad scope '%s' (expected "
+						     "<pid>-<fd>)",
+						     s->scope);
 		} else if (kx_field_is(&f[0], "reason")) {
 			if (nf != 4)
 				return kx_lines_fail(&it, e,
@@ -264,6 +302,11 @@ int kx_snapshot_parse(const char *buf, size_t len, const char *fname,
 			return kx_lines_fail(&it, e,
 					     "end of file: no '%s' line",
 					     head_keys[k]);
+	if (version == KX_SNAPSHOT_VERSION_VM && !s->scope[0])
+		return kx_lines_fail(&it, e,
+				     "end of file: no 'scope' line in a "
+				     "version %d snapshot",
+				     KX_SNAPSHOT_VERSION_VM);
 	return 0;
 }
 

@@ -9,8 +9,10 @@
 #include "err.h"
 #include "parse.h"
 #include "probe.h"
+#include "vm.h"
 
-#define KX_SNAPSHOT_VERSION 1
+#define KX_SNAPSHOT_VERSION 1	 /* of the global counters */
+#define KX_SNAPSHOT_VERSION_VM 2 /* adds a "scope" line: the VM's name */
 #define KX_SNAPSHOT_MAGIC "kvmexit-read-snapshot"
 #define KX_SNAPSHOT_MAX (128 * 1024) /* bytes */
 
@@ -20,11 +22,14 @@ struct kx_snapshot {
 	char boot_id[KX_BOOT_ID_MAX];
 	char kernel[KX_KERNEL_MAX];
 	struct kx_counters c; /* vendor, total_file, sum and reasons */
+	char scope[KX_VM_NAME_MAX]; /* "" global, else the VM's name */
 };
 
-/* Reads the counters in root and the clocks, boot id and kernel release. */
+/* Reads the counters in root (or, if vm, that VM's, with root's vendor)
+ * and the clocks, boot id and kernel release. */
 int kx_snapshot_take(const char *root, int is_default_root,
-		     struct kx_snapshot *s, struct kx_err *e);
+		     const struct kx_vm *vm, struct kx_snapshot *s,
+		     struct kx_err *e);
 
 /* Appends the snapshot file text to b. */
 void kx_snapshot_format(const struct kx_snapshot *s, struct kx_buf *b);

@@ -42,7 +42,7 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 		r = kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
 		goto out;
 	}
-	r = kx_snapshot_take(o->root, o->root_is_default, s[0], e);
+	r = kx_snapshot_take(o->root, o->root_is_default, o->vm_sel, s[0], e);
 	if (r)
 		goto out;
 	start = s[0]->boot;
@@ -63,7 +63,7 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 				    strerror(r));
 			goto out;
 		}
-		r = kx_snapshot_take(o->root, o->root_is_default,
+		r = kx_snapshot_take(o->root, o->root_is_default, o->vm_sel,
 				     s[!cur], e);
 		if (r)
 			goto out;

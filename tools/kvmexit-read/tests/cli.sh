@@ -380,7 +380,7 @@ while IFS='|' read -r file msg; do
 	check_err "kvmexit-read: $S/$file$msg"
 	tap "bad snapshot $file: exit 5, names file and line"
 done <<'LIST'
-bad-version.snap|:1: unsupported snapshot format version '2' (this kvmexit-read reads version 1)
+bad-version.snap|:1: unsupported snapshot format version '3' (this kvmexit-read reads versions 1 and 2)
 not-a-snapshot.snap|:1: not a kvmexit-read snapshot (the first line must be 'kvmexit-read-snapshot 1')
 truncated.snap|:34: end of file without the 'end' line (file truncated?)
 truncated-midline.snap|:34: last line has no newline (file truncated?)
@@ -536,8 +536,139 @@ contains "$out" "-- CMD [ARGS...]" "help"
 run "$B" -h
 check_rc 0
 run "$B" --version
-check_rc 0; check_out "kvmexit-read 1.0 (snapshot format 1, JSON format 1)"
+check_rc 0; check_out "kvmexit-read 1.1 (snapshot formats 1 and 2, JSON format 1)"
 tap "--help, -h and --version"
+
+# --- per VM (fixtures/vm: kvm_exits with time_by_reason, kvm/ per VM) ---
+VR="--root $F/vm/kvm_exits"
+run "$B" $VR
+check_rc 0
+check_out 'CODE    REASON          COUNT    SHARE       AVG       MAX
+0x000a  CPUID            1500   96.59%     480ns     2.0us
+0x001e  IO_INSTRUCTION     50    3.22%     8.0us    30.0us
+0x000c  HLT                 2    0.13%         -         -
+0x0030  EPT_VIOLATION       1    0.06%     5.0us     5.0us
+        total            1553  100.00%     1.2us    30.0us'
+tap "time_by_reason adds AVG and MAX handling time columns"
+
+run "$B" $VR --list-vms
+check_rc 0
+check_out 'VM                    PID COMMAND           VCPUS          EXITS  TIMES
+1234-11              1234 ?                     2            553  yes
+4321-5               4321 ?                     1           1002  no
+777-1                 777 ?                     0              7  no
+777-2                 777 ?                     0              7  no'
+run "$B" $VR --list-vms --json
+check_rc 0
+printf '%s\n' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["type"] == "vms" and d["format"] == 1, d
+v = {x["vm"]: x for x in d["vms"]}
+assert sorted(v) == ["1234-11", "4321-5", "777-1", "777-2"], v
+assert v["1234-11"] == {"vm": "1234-11", "pid": 1234, "comm": "?", "vcpus": 2,
+                        "exits": 553, "time_stats": True}, v["1234-11"]
+assert v["4321-5"]["time_stats"] is False and v["4321-5"]["exits"] == 1002
+' 2>"$T/py" || bad "--list-vms --json: $(cat "$T/py")"
+KVMEXIT_VM_ROOT=$F/vm/kvm run "$B" --root "$F/vmx-basic" --list-vms
+check_rc 0; contains "$out" "1234-11" "KVMEXIT_VM_ROOT list"
+tap "--list-vms: VMs with exit_reasons only (not 1234-12), table and JSON, KVMEXIT_VM_ROOT"
+
+run "$B" $VR --vm 1234 --per-vcpu --json
+check_rc 0
+printf '%s\n' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["type"] == "vm" and d["vm"] == "1234-11", d
+vm = d["counters"]
+assert vm["vm"] == "1234-11" and vm["time_stats"] is True
+vc = [x["counters"] for x in d["vcpus"]]
+assert [x["vcpu"] for x in d["vcpus"]] == [0, 1]
+for i, r in enumerate(vm["reasons"]):
+    for k in ("count", "time_count", "time_total_ns"):
+        assert r[k] == sum(c["reasons"][i][k] for c in vc), (r, k)
+    assert r["time_max_ns"] == max(c["reasons"][i]["time_max_ns"] for c in vc)
+assert vm["total"] == 553 == sum(c["total"] for c in vc)
+cpuid = [r for r in vm["reasons"] if r["name"] == "CPUID"][0]
+assert cpuid == {"code": "0x000a", "name": "CPUID", "count": 500, "time_count": 500,
+                 "time_total_ns": 240000, "time_max_ns": 2000}, cpuid
+' 2>"$T/py" || bad "--vm --per-vcpu --json: $(cat "$T/py")"
+tap "--vm PID --per-vcpu --json: vCPUs add up to the VM, time keys exact"
+
+run "$B" $VR --vm 4321-5 --per-vcpu --prometheus
+check_rc 0
+contains "$out" 'kvm_exits_total{vendor="vmx",vm="4321-5"} 1002' "prometheus"
+contains "$out" 'kvm_exits_total{vendor="vmx",vm="4321-5",vcpu="0"} 1002' "prometheus"
+contains "$out" 'kvm_exits_by_reason_total{reason="IO_INSTRUCTION",code="0x001e",vendor="vmx",vm="4321-5",vcpu="0"} 1000' "prometheus"
+lacks "$out" "kvm_exit_handling" "untimed VM's prometheus"
+[ "$(printf '%s\n' "$out" | grep -c '^# TYPE kvm_exits_by_reason_total ')" = 1 ] ||
+	bad "TYPE line of kvm_exits_by_reason_total not exactly once"
+run "$B" $VR --vm 1234-11 --prometheus
+check_rc 0
+contains "$out" '# TYPE kvm_exit_handling_seconds_total counter' "prometheus"
+contains "$out" '# TYPE kvm_exit_handling_max_seconds gauge' "prometheus"
+contains "$out" 'kvm_exit_handling_seconds_total{reason="IO_INSTRUCTION",code="0x001e",vendor="vmx",vm="1234-11"} 0.000400000' "prometheus"
+contains "$out" 'kvm_exit_handling_count_total{reason="CPUID",code="0x000a",vendor="vmx",vm="1234-11"} 500' "prometheus"
+tap "--vm --prometheus: vm and vcpu labels, handling-time series only when timed, one TYPE per family"
+
+run "$B" $VR --vm 777
+check_rc 3; check_err "kvmexit-read: process 777 has several VMs with statistics: 777-1 777-2; name one with --vm <pid>-<fd>"
+run "$B" $VR --vm 777-2
+check_rc 0; contains "$out" "VM 777-2" "--vm NAME"
+run "$B" $VR --vm 1234-12
+check_rc 3; contains "$err" "exit_stats_per_vm to Y before the VM is created" "no stats"
+run "$B" $VR --vm 99
+check_rc 3; contains "$err" "no VM of process 99" "missing VM"
+run "$B" $VR --vm 12x
+check_rc 2; contains "$err" "expected a process id or a VM's debugfs name" "bad --vm"
+run "$B" $VR --per-vcpu
+check_rc 2; contains "$err" "--per-vcpu needs --vm" "usage"
+run "$B" $VR --vm 1234 --per-vcpu --save "$T/x.snap"
+check_rc 2; contains "$err" "--per-vcpu only applies to printing" "usage"
+run "$B" $VR --vm 1234 --list-vms
+check_rc 2
+tap "--vm: by name, ambiguous pid, VM without statistics, missing VM, bad values, usage"
+
+run "$B" --root "$F/vm-bad/kvm_exits"
+check_rc 0; contains "$out" "AVG" "time columns"
+run "$B" --root "$F/vm-bad/kvm_exits" --vm 1-1
+check_rc 5; contains "$err" "vm-bad/kvm/1-1/exit_times:64: last line has no newline" "bad exit_times"
+printf '# code name count total_ns max_ns\n0x0000 EXCEPTION_NMI 1 5 9\n' >"$T/t"
+mkdir -p "$T/bt/kvm_exits"; cp "$F/vmx-basic/vendor" "$F/vmx-basic/total" "$F/vmx-basic/by_reason" "$T/bt/kvm_exits/"
+cp "$T/t" "$T/bt/kvm_exits/time_by_reason"
+run "$B" --root "$T/bt/kvm_exits"
+check_rc 5; contains "$err" "time_by_reason:2: max_ns 9 above total_ns 5" "max > total"
+sed -n 1p "$F/vm/kvm_exits/time_by_reason" >"$T/bt/kvm_exits/time_by_reason"
+echo "0x0001 EXTERNAL_INTERRUPT 1 5 5" >>"$T/bt/kvm_exits/time_by_reason"
+run "$B" --root "$T/bt/kvm_exits"
+check_rc 5; contains "$err" "reason 'EXTERNAL_INTERRUPT' where by_reason has 'EXCEPTION_NMI'" "out of step"
+tap "malformed time files: exit 5 naming file and line"
+
+run "$B" $VR --vm 1234-11 --save "$T/vm.snap"
+check_rc 0
+contains "$(head -1 "$T/vm.snap")" "kvmexit-read-snapshot 2" "VM snapshot version"
+contains "$(cat "$T/vm.snap")" "scope 1234-11" "VM snapshot scope"
+run "$B" $VR --save "$T/g.snap"
+check_rc 0
+contains "$(head -1 "$T/g.snap")" "kvmexit-read-snapshot 1" "global snapshot version"
+run "$B" $VR --diff "$T/vm.snap" --json
+check_rc 0
+printf '%s\n' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["total"] == 0 and d["to"]["source"].endswith("vm/kvm/1234-11"), d
+' 2>"$T/py" || bad "--diff VM snapshot against now: $(cat "$T/py")"
+run "$B" $VR --diff "$T/g.snap" "$T/vm.snap" --force
+check_rc 6; check_err "kvmexit-read: refusing to diff $T/g.snap and $T/vm.snap: they count different things (all VMs vs VM 1234-11)"
+sed 's/scope 1234-11/scope 4321-5/' "$T/vm.snap" >"$T/vm2.snap"
+run "$B" $VR --diff "$T/vm.snap" "$T/vm2.snap"
+check_rc 6; contains "$err" "(VM 1234-11 vs VM 4321-5)" "different VMs"
+run "$B" $VR --vm 4321 --diff "$T/vm.snap"
+check_rc 6
+sed '/^scope /d' "$T/vm.snap" >"$T/noscope.snap"
+run "$B" $VR --diff "$T/noscope.snap"
+check_rc 5; contains "$err" "no 'scope' line in a version 2 snapshot" "v2 without scope"
+tap "VM snapshots: version 2 with scope, diff against the same VM now, scope mismatch refused even with --force"
 
 echo "1..$n"
 [ $failed = 0 ]

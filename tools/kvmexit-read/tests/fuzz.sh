@@ -33,6 +33,11 @@ for b in b c-reset d-otherboot e-svm g-older; do
 	{ cat "$here/fixtures/snapshots/a.snap"; echo "--8<--"
 	  cat "$here/fixtures/snapshots/$b.snap"; } >"$seeds/seed-$i"
 done
+# by_reason and its time file, for the time parser
+for d in "$here"/fixtures/vm/kvm_exits "$here"/fixtures/vm-bad/kvm_exits; do
+	i=$((i + 1))
+	{ cat "$d/by_reason"; echo "--8<--"; cat "$d/time_by_reason"; } >"$seeds/seed-$i"
+done
 log=$out/fuzz.log
 "$bin" -max_total_time="$secs" -max_len=8192 -timeout=10 -rss_limit_mb=1024 \
 	-print_final_stats=1 -artifact_prefix="$art/" \

@@ -85,6 +85,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		strcpy(sa.boot_id, "unknown");
 		strcpy(sa.kernel, "k");
 		render_counters(&sa);
+		/* the same text as a time file of those reasons: "by_reason
+		 * lines" plus "--8<--\n" plus the time_by_reason lines */
+		for (i = 0; i + 7 <= size; i++)
+			if (!memcmp(buf + i, "--8<--\n", 7)) {
+				memset(&sa, 0, sizeof(sa));
+				if (kx_parse_by_reason(buf, i, "fuzz", &sa.c, &e) == 0 &&
+				    kx_parse_times(buf + i + 7, size - i - 7, "fuzz",
+						   &sa.c, &e) == 0) {
+					size_t k;
+
+					for (k = 0; k < sa.c.n; k++)
+						if (sa.c.r[k].tmax > sa.c.r[k].tns)
+							abort(); /* parser must refuse */
+					strcpy(sa.c.vendor, "vmx");
+					strcpy(sa.boot_id, "unknown");
+					strcpy(sa.kernel, "k");
+					render_counters(&sa);
+				}
+				break;
+			}
 	}
 	kx_parse_vendor(buf, size, "fuzz", &sa.c, &e);
 	kx_parse_total(buf, size, "fuzz", &sa.c, &e);

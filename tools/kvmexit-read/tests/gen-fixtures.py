@@ -204,7 +204,7 @@ def main():
                                             "1010.500000000",
                                             boot_id="unknown"))
     a = snapshot(VMX_COUNTS, "1732500000.250000000", "1000.500000000")
-    write(S + "bad-version.snap", a.replace("snapshot 1", "snapshot 2"))
+    write(S + "bad-version.snap", a.replace("snapshot 1", "snapshot 3"))
     write(S + "not-a-snapshot.snap", VMX_BR)
     write(S + "truncated.snap", a[:a.index("reason 0x001e")])
     write(S + "truncated-midline.snap", a[:a.index("reason 0x001e") + 9])
@@ -221,6 +221,57 @@ def main():
     write(S + "hostile-binary.snap", bytes(range(256)) * 4)
     write(S + "hostile-format.snap",
           a.replace("kernel 6.12.0-kes", "kernel %s%n%x"))
+    vm_fixtures()
+
+
+def times(table, t, other=(0, 0, 0)):
+    """time_by_reason / exit_times text: t maps code -> (count, ns, max)."""
+    lines = ["# code name count total_ns max_ns"]
+    for code, name in table:
+        c, ns, mx = t.get(code, (0, 0, 0))
+        lines.append("0x%04x %-28s %d %d %d" % (code, name, c, ns, mx))
+    lines.append("%-6s %-28s %d %d %d" % (("-", "other") + other))
+    return "\n".join(lines) + "\n"
+
+
+def vm_fixtures():
+    """vm/kvm_exits (global, with time_by_reason) and vm/kvm (KVM's per-VM
+    directories): 1234-11 timed with 2 vCPUs, 4321-5 untimed with 1 vCPU,
+    1234-12 without per-VM statistics, 777-1 and 777-2 (one process, two
+    VMs); vm-bad/ has a malformed time file and a vCPU without files."""
+    v0 = {0x0a: 300, 0x0c: 1, 0x30: 1}
+    v1 = {0x0a: 200, 0x1e: 50, 0x0c: 1}
+    t0 = {0x0a: (300, 150000, 2000), 0x30: (1, 5000, 5000)}
+    t1 = {0x0a: (200, 90000, 1500), 0x1e: (50, 400000, 30000)}
+    vm = {k: v0.get(k, 0) + v1.get(k, 0) for k in set(v0) | set(v1)}
+    tvm = {}
+    for k in set(t0) | set(t1):
+        a, b = t0.get(k, (0, 0, 0)), t1.get(k, (0, 0, 0))
+        tvm[k] = (a[0] + b[0], a[1] + b[1], max(a[2], b[2]))
+    g = dict(vm)
+    g[0x0a] += 1000
+    counters_dir("vm/kvm_exits", "vmx", sum(g.values()), by_reason(VMX, g))
+    write("vm/kvm_exits/time_by_reason", times(VMX, tvm))
+    d = "vm/kvm/1234-11/"
+    write(d + "exits", "%d\n" % sum(vm.values()))
+    write(d + "exit_reasons", by_reason(VMX, vm))
+    write(d + "exit_times", times(VMX, tvm))
+    for i, (c, t) in enumerate(((v0, t0), (v1, t1))):
+        write(d + "vcpu%d/exit_reasons" % i, by_reason(VMX, c))
+        write(d + "vcpu%d/exit_times" % i, times(VMX, t))
+    d = "vm/kvm/4321-5/"
+    write(d + "exits", "1002\n")
+    write(d + "exit_reasons", by_reason(VMX, {0x1e: 1000, 0x0c: 1, 0x30: 1}))
+    write(d + "vcpu0/exit_reasons", by_reason(VMX, {0x1e: 1000, 0x0c: 1,
+                                                   0x30: 1}))
+    write("vm/kvm/1234-12/exits", "5\n")
+    for n in ("777-1", "777-2"):
+        write("vm/kvm/%s/exit_reasons" % n, by_reason(VMX, {0x0a: 7}))
+    counters_dir("vm-bad/kvm_exits", "vmx", 1000, by_reason(VMX, {0x0a: 1000}))
+    write("vm-bad/kvm_exits/time_by_reason",
+          times(VMX, {0x0a: (10, 1000, 500)}))
+    write("vm-bad/kvm/1-1/exit_reasons", by_reason(VMX, {0x0a: 1}))
+    write("vm-bad/kvm/1-1/exit_times", times(VMX, {})[:-30])
 
 
 if __name__ == "__main__":

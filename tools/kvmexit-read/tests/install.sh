@@ -21,7 +21,7 @@ make -s -C "$HERE/.." OUT="$OUT" install DESTDIR="$T/root" PREFIX=/opt/kx >"$T/l
 [ -x "$T/root/opt/kx/bin/kvmexit-read" ] || bad "no bin/kvmexit-read"
 [ -f "$T/root/opt/kx/share/man/man1/kvmexit-read.1" ] || bad "no man page"
 [ "$(stat -c %a "$T/root/opt/kx/share/man/man1/kvmexit-read.1" 2>/dev/null)" = 644 ] || bad "man page mode"
-[ "$("$T/root/opt/kx/bin/kvmexit-read" --version)" = "kvmexit-read 1.0 (snapshot format 1, JSON format 1)" ] ||
+[ "$("$T/root/opt/kx/bin/kvmexit-read" --version)" = "kvmexit-read 1.1 (snapshot formats 1 and 2, JSON format 1)" ] ||
 	bad "installed binary does not run"
 [ "$(cd "$T/root" && find . -type f | sort | tr '\n' ' ')" = "./opt/kx/bin/kvmexit-read ./opt/kx/share/man/man1/kvmexit-read.1 " ] ||
 	bad "installed files: $(cd "$T/root" && find . -type f)"

@@ -269,9 +269,14 @@ static void test_snapshot_errors(void)
 {
 	expect_snap_error("", "s:1: empty file, not a kvmexit-read snapshot");
 	expect_snap_error(EXAMPLE, "s:1: not a kvmexit-read snapshot");
+	expect_snap_error(edit("snapshot 1", "snapshot 3"),
+			  "s:1: unsupported snapshot format version '3' (this "
+			  "kvmexit-read reads versions 1 and 2)");
+	/* version 2 is a VM's snapshot: it must name the VM */
 	expect_snap_error(edit("snapshot 1", "snapshot 2"),
-			  "s:1: unsupported snapshot format version '2' (this "
-			  "kvmexit-read reads version 1)");
+			  "end of file: no 'scope' line in a version 2 snapshot");
+	expect_snap_error(edit("vendor vmx\n", "vendor vmx\nscope 12-7\n"),
+			  "'scope' line in a version 1 snapshot");
 	expect_snap_error(edit("snapshot 1", "snapshot 99999999999999999999"),
 			  "unsupported snapshot format version");
 	expect_snap_error(edit("end\n", ""),

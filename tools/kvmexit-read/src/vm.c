@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "vm.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "counters.h"
+#include "fileio.h"
+
+int kx_vm_root(const char *root, const char *vm_root, char *out, size_t size,
+	       struct kx_err *e)
+{
+	const char *slash;
+	size_t n;
+
+	if (vm_root) {
+		if (strlen(vm_root) >= size)
+			return kx_fail(e, KX_EXIT_USAGE, "VM root path too long");
+		strcpy(out, vm_root);
+		return 0;
+	}
+	n = strlen(root);
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	slash = memrchr(root, '/', n);
+	n = slash ? (size_t)(slash - root) : 0;
+	if (n + sizeof("/kvm") > size)
+		return kx_fail(e, KX_EXIT_USAGE, "VM root path too long");
+	if (slash)
+		memcpy(out, root, n);
+	else
+		out[n++] = '.';
+	strcpy(out + n, "/kvm");
+	return 0;
+}
+
+static int all_digits(const char *p, size_t n)
+{
+	size_t i;
+
+	if (!n || n > 10)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
+int kx_vm_name_valid(const char *name)
+{
+	const char *dash = strchr(name, '-');
+
+	return dash && all_digits(name, (size_t)(dash - name)) &&
+	       all_digits(dash + 1, strlen(dash + 1));
+}
+
+static int has_file(const char *dir, const char *name, const char *file)
+{
+	char p[KX_PATH_MAX];
+
+	if ((size_t)snprintf(p, sizeof(p), "%s/%s/%s", dir, name, file) >= sizeof(p))
+		return 0;
+	return access(p, F_OK) == 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names of the VM directories with exit_reasons; *n of them (malloc'd). */
+static int scan(const char *vm_root, char ***names, int *n, struct kx_err *e)
+{
+	DIR *d = opendir(vm_root);
+	struct dirent *de;
+	char **v = NULL;
+	int cap = 0;
+
+	*n = 0;
+	*names = NULL;
+	if (!d)
+		return kx_fail(e, kx_errno_code(errno, KX_EXIT_UNAVAILABLE),
+			       "%s: %s (is kvm loaded and debugfs mounted?)",
+			       vm_root, strerror(errno));
+	while ((de = readdir(d))) {
+		if (!kx_vm_name_valid(de->d_name) ||
+		    !has_file(vm_root, de->d_name, "exit_reasons"))
+			continue;
+		if (*n == cap) {
+			char **nv = realloc(v, sizeof(*v) * (size_t)(cap ? cap * 2 : 16));
+
+			if (!nv)
+				goto oom;
+			v = nv;
+			cap = cap ? cap * 2 : 16;
+		}
+		v[*n] = strdup(de->d_name);
+		if (!v[*n])
+			goto oom;
+		(*n)++;
+	}
+	closedir(d);
+	qsort(v, (size_t)*n, sizeof(*v), cmp_name);
+	*names = v;
+	return 0;
+oom:
+	closedir(d);
+	while (*n)
+		free(v[--*n]);
+	free(v);
+	return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+}
+
+static void free_names(char **v, int n)
+{
+	while (n)
+		free(v[--n]);
+	free(v);
+}
+
+int kx_vm_find(const char *vm_root, const char *sel, struct kx_vm *vm,
+	       struct kx_err *e)
+{
+	size_t pl = strlen(sel);
+	int by_pid = all_digits(sel, pl), i, n, found = -1, r;
+	char **names, list[256] = "";
+
+	if (!by_pid && !kx_vm_name_valid(sel))
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--vm '%s': expected a process id or a VM's "
+			       "debugfs name <pid>-<fd> (see --list-vms)",
+			       sel);
+	if (!by_pid) {
+		if (!has_file(vm_root, sel, "exit_reasons")) {
+			if (has_file(vm_root, sel, "exits"))
+				return kx_fail(e, KX_EXIT_UNAVAILABLE,
+					       "VM %s has no per-VM exit "
+					       "statistics: set "
+					       "/sys/module/kvm/parameters/"
+					       "exit_stats_per_vm to Y before "
+					       "the VM is created",
+					       sel);
+			return kx_fail(e, KX_EXIT_UNAVAILABLE,
+				       "no VM %s in %s (see --list-vms)", sel,
+				       vm_root);
+		}
+		snprintf(vm->name, sizeof(vm->name), "%s", sel);
+		snprintf(vm->dir, sizeof(vm->dir), "%s/%s", vm_root, sel);
+		return 0;
+	}
+	r = scan(vm_root, &names, &n, e);
+	if (r)
+		return r;
+	for (i = 0; i < n; i++) {
+		if (strncmp(names[i], sel, pl) || names[i][pl] != '-')
+			continue;
+		if (strlen(list) + strlen(names[i]) + 2 < sizeof(list)) {
+			strcat(list, " ");
+			strcat(list, names[i]);
+		}
+		if (found >= 0)
+			found = -2;
+		else if (found == -1)
+			found = i;
+	}
+	if (found == -2)
+		r = kx_fail(e, KX_EXIT_UNAVAILABLE,
+			    "process %s has several VMs with statistics:%s; "
+			    "name one with --vm <pid>-<fd>",
+			    sel, list);
+	else if (found == -1)
+		r = kx_fail(e, KX_EXIT_UNAVAILABLE,
+			    "no VM of process %s with per-VM exit statistics "
+			    "in %s (set /sys/module/kvm/parameters/"
+			    "exit_stats_per_vm to Y before creating it; see "
+			    "--list-vms)",
+			    sel, vm_root);
+	else {
+		snprintf(vm->name, sizeof(vm->name), "%s", names[found]);
+		snprintf(vm->dir, sizeof(vm->dir), "%s/%s", vm_root,
+			 names[found]);
+	}
+	free_names(names, n);
+	return r;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+int kx_vm_vcpus(const struct kx_vm *vm, int *ids, int max, struct kx_err *e)
+{
+	DIR *d = opendir(vm->dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -kx_fail(e, kx_errno_code(errno, KX_EXIT_UNAVAILABLE),
+				"%s: %s (did the VM go away?)", vm->dir,
+				strerror(errno));
+	while ((de = readdir(d))) {
+		const char *p = de->d_name;
+
+		if (strncmp(p, "vcpu", 4) || !all_digits(p + 4, strlen(p + 4)) ||
+		    !has_file(vm->dir, p, "exit_reasons"))
+			continue;
+		if (n == max) {
+			closedir(d);
+			return -kx_fail(e, KX_EXIT_BADINPUT,
+					"%s: more than %d vCPUs", vm->dir, max);
+		}
+		ids[n++] = atoi(p + 4);
+	}
+	closedir(d);
+	qsort(ids, (size_t)n, sizeof(*ids), cmp_int);
+	return n;
+}
+
+void kx_vm_vcpu_dir(const struct kx_vm *vm, int id, char *out, size_t size)
+{
+	snprintf(out, size, "%s/vcpu%d", vm->dir, id);
+}
+
+int kx_vm_list(const char *root, const char *vm_root, const char *sysroot,
+	       struct kx_vm_info *v, int max, int *n, struct kx_err *e)
+{
+	static struct kx_counters c;
+	static int ids[KX_MAX_VCPUS];
+	char **names, path[KX_PATH_MAX];
+	int i, nn, r;
+
+	*n = 0;
+	r = scan(vm_root, &names, &nn, e);
+	if (r)
+		return r;
+	for (i = 0; i < nn && *n < max; i++) {
+		struct kx_vm_info *x = &v[*n];
+		struct kx_vm vm;
+		char *buf;
+		size_t len;
+		int k;
+
+		memset(x, 0, sizeof(*x));
+		snprintf(x->name, sizeof(x->name), "%s", names[i]);
+		x->pid = strtoul(names[i], NULL, 10);
+		snprintf(vm.name, sizeof(vm.name), "%s", names[i]);
+		snprintf(vm.dir, sizeof(vm.dir), "%s/%s", vm_root, names[i]);
+		r = kx_counters_read_vm(root, vm.dir, &c, e);
+		if (r == KX_EXIT_UNAVAILABLE) {
+			r = 0; /* the VM went away meanwhile */
+			continue;
+		}
+		if (r)
+			break;
+		x->exits = c.sum;
+		x->timed = c.has_time;
+		k = kx_vm_vcpus(&vm, ids, KX_MAX_VCPUS, e);
+		if (k < 0) {
+			r = -k;
+			if (r == KX_EXIT_UNAVAILABLE) {
+				r = 0;
+				continue;
+			}
+			break;
+		}
+		x->vcpus = k;
+		snprintf(x->comm, sizeof(x->comm), "?");
+		snprintf(path, sizeof(path), "%s/proc/%lu/comm", sysroot, x->pid);
+		if (!kx_read_file(path, 64, &buf, &len, KX_EXIT_UNAVAILABLE, e)) {
+			size_t j;
+
+			for (j = 0; j < len && j < sizeof(x->comm) - 1 && buf[j] != '\n'; j++)
+				x->comm[j] = (buf[j] > ' ' && buf[j] < 0x7f) ? buf[j] : '_';
+			x->comm[j] = '\0';
+			free(buf);
+		}
+		e->code = 0;
+		e->msg[0] = '\0';
+		(*n)++;
+	}
+	free_names(names, nn);
+	return r;
+}

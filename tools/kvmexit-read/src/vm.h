@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Per-VM counters: the VMs in KVM's debugfs directory (default the "kvm"
+ * directory beside the counters root) that have an exit_reasons file, and
+ * their vcpuN/ directories. Documentation/kvmexit-read.rst, "Per VM". */
+#ifndef KX_VM_H
+#define KX_VM_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+
+#define KX_VM_ROOT_ENV "KVMEXIT_VM_ROOT"
+#define KX_VM_NAME_MAX 64 /* "<pid>-<fd>", NUL included */
+#define KX_PATH_MAX 4096
+#define KX_MAX_VCPUS 1024
+
+struct kx_vm {
+	char name[KX_VM_NAME_MAX];
+	char dir[KX_PATH_MAX];
+};
+
+/* The VM directory: vm_root if given, else dirname(root)/kvm. */
+int kx_vm_root(const char *root, const char *vm_root, char *out, size_t size,
+	       struct kx_err *e);
+/* 1 if name is "<pid>-<fd>" (decimal numbers), 0 if not. */
+int kx_vm_name_valid(const char *name);
+/* The VM named sel ("<pid>-<fd>") or the only one of process sel ("<pid>")
+ * that has exit_reasons. Missing, ambiguous or without per-VM statistics:
+ * KX_EXIT_UNAVAILABLE (or KX_EXIT_USAGE for a malformed sel), saying why. */
+int kx_vm_find(const char *vm_root, const char *sel, struct kx_vm *vm,
+	       struct kx_err *e);
+/* The vCPU numbers of vm (vcpuN/ with exit_reasons), sorted; their count. */
+int kx_vm_vcpus(const struct kx_vm *vm, int *ids, int max, struct kx_err *e);
+/* Fills out with "vm->dir/vcpuN". */
+void kx_vm_vcpu_dir(const struct kx_vm *vm, int id, char *out, size_t size);
+
+/* One VM of --list-vms. */
+struct kx_vm_info {
+	char name[KX_VM_NAME_MAX];
+	unsigned long pid;
+	char comm[32];
+	int vcpus;
+	int timed;
+	unsigned long long exits;
+};
+/* The VMs with per-VM statistics, sorted by name; *n of at most max. */
+int kx_vm_list(const char *root, const char *vm_root, const char *sysroot,
+	       struct kx_vm_info *v, int max, int *n, struct kx_err *e);
+
+#endif
