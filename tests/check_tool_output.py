@@ -131,4 +131,72 @@ def prometheus():
 check("--prometheus has HELP/TYPE and the CPUID sample", prometheus)
 check("--diff B A (B older) is refused with exit status 6",
       lambda: (rc("bad-diff") == 6, f"rc={rc('bad-diff')}"))
+
+
+# Per VM (issue 6): a 2-vCPU VM with per-VM counters and times, held open
+# after 300 CPUID + 100 OUT + HLT on each vCPU.
+def vm_reasons(counters):
+    return {r["name"]: r for r in counters["reasons"]}
+
+
+def vm_list():
+    d = one_json(body("vm-list"))
+    vms = [v for v in d["vms"] if v["comm"] == "kvm-exitgen"]
+    ok = rc("vm-list") == 0 and len(vms) == 1 and vms[0]["vcpus"] == 2 and \
+        vms[0]["time_stats"] is True
+    return ok, f"rc={rc('vm-list')} vms={d['vms']}"
+
+
+def vm_json():
+    d = one_json(body("vm-json"))
+    vm = vm_reasons(d["counters"])
+    vc = [vm_reasons(v["counters"]) for v in d["vcpus"]]
+    why = f"rc={rc('vm-json')} vm={ {k: v['count'] for k, v in vm.items() if v['count']} }"
+    ok = rc("vm-json") == 0 and len(vc) == 2
+    ok = ok and vm[CPUID]["count"] == 600 and vm[IO]["count"] == 200 and vm[HLT]["count"] == 2
+    for c in vc:
+        ok = ok and c[CPUID]["count"] == 300 and c[IO]["count"] == 100 and c[HLT]["count"] == 1
+    for name, r in vm.items():
+        ok = ok and r["count"] == sum(c[name]["count"] for c in vc)
+        ok = ok and r["time_count"] == sum(c[name]["time_count"] for c in vc)
+        ok = ok and r["time_max_ns"] <= r["time_total_ns"]
+        ok = ok and (r["count"] or not r["time_total_ns"])
+    # every exit but each vCPU's final HLT was re-entered, so timed
+    ok = ok and vm[CPUID]["time_count"] == 600 and vm[IO]["time_count"] == 200
+    ok = ok and vm[HLT]["time_count"] == 0 and vm[CPUID]["time_total_ns"] > 0
+    return ok, why
+
+
+def vm_prom():
+    out = body("vm-prom")
+    ok = rc("vm-prom") == 0 and \
+        re.search(r'^kvm_exits_by_reason_total\{reason="%s",code="[^"]+",vendor="%s",vm="\d+-\d+"\} 600$'
+                  % (CPUID, vendor), out, re.M) is not None and \
+        "# TYPE kvm_exit_handling_seconds_total counter" in out
+    return ok, out[:300]
+
+
+def vm_table():
+    out = body("vm-table")
+    head = out.splitlines()[1] if len(out.splitlines()) > 1 else ""
+    ok = rc("vm-table") == 0 and "AVG" in head and "MAX" in head and \
+        re.search(r"^\S+\s+%s\s+600\s" % CPUID, out, re.M) is not None
+    return ok, out[:300]
+
+
+def vm_reset():
+    d = one_json(body("vm-after-reset"))
+    ok = rc("vm-reset") == 0 and rc("vm-after-reset") == 0 and \
+        d["counters"]["total"] == 0 and all(v["counters"]["total"] == 0 for v in d["vcpus"])
+    return ok, f"rc={rc('vm-reset')},{rc('vm-after-reset')} total={d['counters']['total']}"
+
+
+check("--list-vms --json lists the held 2-vCPU timed VM of kvm-exitgen", vm_list)
+check("--vm PID --per-vcpu --json: exactly 600 CPUID, 200 I/O, 2 HLT; vCPUs 300/100/1 and add up; times sane", vm_json)
+check("--vm NAME --prometheus: vm label, exact CPUID count, handling-time series", vm_prom)
+check("--vm NAME table: AVG and MAX columns, 600 CPUID", vm_table)
+check("--diff of a global and a VM snapshot is refused with exit status 6",
+      lambda: (rc("vm-save") == 0 and rc("vm-diff-global") == 6,
+               f"rc={rc('vm-save')},{rc('vm-diff-global')} {body('vm-diff-global')[:200]}"))
+check("--vm PID --reset zeroes the VM and its vCPUs", vm_reset)
 sys.exit(1 if failed else 0)

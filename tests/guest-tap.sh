@@ -12,11 +12,14 @@ guest_tap() {
 		-e '/^# /p' -e '/^\[kes\]/p' -e '/^error:/p' |
 		sed -e 's|^\(\(not \)\{0,1\}ok\) [0-9]* - |\1 - |'
 	[ "$status" -eq 0 ] || rc=1
-	if [ "$status" -ne 0 ] && ! echo "$out" | grep -q '^not ok '; then
+	# Here-strings, not "echo | grep -q": grep -q quits at the first match
+	# and, with pipefail, echo's SIGPIPE on a long output would count as
+	# no match.
+	if [ "$status" -ne 0 ] && ! grep -q '^not ok ' <<<"$out"; then
 		echo "not ok - $prefix: $what"
 	fi
 	for t in "$@"; do
-		echo "$out" | grep -Eq "^(not )?ok [0-9]+ - $t\$" || {
+		grep -Eq "^(not )?ok [0-9]+ - $t\$" <<<"$out" || {
 			echo "not ok - $prefix: $t reported"
 			rc=1
 		}

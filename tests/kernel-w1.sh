@@ -14,7 +14,7 @@ for v in $KES_VERSIONS; do
 	# shellcheck disable=SC2086
 	log=$(touch "$tree"/arch/x86/kvm/exit_stats.c; make -s -C "$tree" O="$out" W=1 $objs 2>&1)
 	warn=$(echo "$log" | grep -E 'warning:' | grep -E 'exit_stats|kvm_exit_stats')
-	if [ $? -le 1 ] && [ -z "$warn" ] && ! echo "$log" | grep -q 'error:'; then
+	if [ $? -le 1 ] && [ -z "$warn" ] && ! grep -q 'error:' <<<"$log"; then
 		echo "ok - W=1: $v exit_stats.o, vmx.o, svm.o add no warnings"
 	else
 		echo "not ok - W=1: $v exit_stats.o, vmx.o, svm.o add no warnings"

@@ -36,4 +36,25 @@ step table kvmexit-read
 step json kvmexit-read --json
 step prometheus kvmexit-read --prometheus
 step bad-diff kvmexit-read --diff /tmp/b.snap /tmp/a.snap
+
+# Per VM: a 2-vCPU VM created with per-VM counters and times, held open
+# after 300 CPUID + 100 OUT + HLT on each vCPU, read by PID and by name.
+p=/sys/module/kvm/parameters
+echo Y >$p/exit_stats_per_vm && echo Y >$p/exit_stats_time
+kvm-exitgen --cpuid 300 --io 100 --vcpus 2 --hold /tmp/held >/tmp/held.out 2>&1 &
+holder=$!
+i=0
+while [ ! -e /tmp/held ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+echo N >$p/exit_stats_per_vm && echo N >$p/exit_stats_time
+vmname=$(basename "$(cat /tmp/held 2>/dev/null)")
+step vm-list kvmexit-read --list-vms --json
+step vm-json kvmexit-read --vm "$holder" --per-vcpu --json
+step vm-prom kvmexit-read --vm "$vmname" --prometheus
+step vm-table kvmexit-read --vm "$vmname"
+step vm-save kvmexit-read --vm "$holder" --save /tmp/vm.snap
+step vm-diff-global kvmexit-read --diff /tmp/a.snap /tmp/vm.snap
+step vm-reset kvmexit-read --vm "$holder" --reset
+step vm-after-reset kvmexit-read --vm "$holder" --per-vcpu --json
+rm -f /tmp/held
+wait $holder
 exit $rc
