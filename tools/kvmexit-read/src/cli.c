@@ -246,12 +246,13 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 			       "--count: bad number '%s' (1 to %llu)", count_s,
 			       (unsigned long long)KX_COUNT_MAX);
 
-	if (o->per_vcpu && !o->vm)
+	if (o->per_vcpu && !o->vm && o->mode != KX_MODE_DIFF)
 		return kx_fail(e, KX_EXIT_USAGE, "--per-vcpu needs --vm");
-	if (o->per_vcpu && o->mode != KX_MODE_READ)
+	if (o->per_vcpu && o->mode != KX_MODE_READ &&
+	    o->mode != KX_MODE_SAVE && o->mode != KX_MODE_DIFF)
 		return kx_fail(e, KX_EXIT_USAGE,
 			       "--per-vcpu only applies to printing the "
-			       "counters, not to %s",
+			       "counters, --save and --diff, not to %s",
 			       mode_names[o->mode]);
 	if (o->vm && o->mode == KX_MODE_LIST_VMS)
 		return kx_fail(e, KX_EXIT_USAGE,
@@ -295,7 +296,8 @@ void kx_cli_help(struct kx_buf *b)
 "                    (default: $KVMEXIT_ROOT if set)\n"
 "  --vm PID|NAME     the counters of one VM (its debugfs name <pid>-<fd>, or\n"
 "                    the only VM of process PID with per-VM counters)\n"
-"  --per-vcpu        with --vm: the VM's vCPUs too (printing only)\n"
+"  --per-vcpu        with --vm: the VM's vCPUs too (printing, --save); with\n"
+"                    --diff of VM snapshots: per-vCPU deltas\n"
 "  --vm-root DIR     KVM's per-VM directories (default: the kvm directory\n"
 "                    beside the counters root, or $KVMEXIT_VM_ROOT)\n"
 "  -h, --help        this help\n"

@@ -306,6 +306,84 @@ int kx_counters_read_vm(const char *root, const char *dir,
 	return r;
 }
 
+void kx_times_begin(struct kx_counters *c)
+{
+	size_t i;
+
+	c->has_time = 0;
+	c->tcount_sum = c->tns_sum = c->tmax_all = 0;
+	for (i = 0; i < c->n; i++)
+		c->r[i].tcount = c->r[i].tns = c->r[i].tmax = 0;
+}
+
+int kx_time_from_fields(const struct kx_lines *it, const struct kx_field *f,
+			struct kx_counters *c, size_t i, struct kx_err *e)
+{
+	static const char *const what[3] = { "count", "total_ns", "max_ns" };
+	struct kx_reason *r;
+	char q[QUOTE_MAX], code[24];
+	uint64_t v[3];
+	int rc, k;
+
+	if (i >= c->n)
+		return kx_lines_fail(it, e,
+				     "more time lines than reasons (%zu)",
+				     c->n);
+	r = &c->r[i];
+	kx_code_str(r, code, sizeof(code));
+	if (!kx_field_is(&f[1], r->name)) {
+		kx_quote(q, sizeof(q), f[1].p, f[1].n);
+		return kx_lines_fail(it, e,
+				     "reason '%s' where by_reason has '%s' "
+				     "(files out of step?)",
+				     q, r->name);
+	}
+	if (!kx_field_is(&f[0], code)) {
+		uint64_t got;
+
+		/* "0x0a" and "0x000a" are the same code */
+		if (r->is_other || kx_parse_code(f[0].p, f[0].n, &got) ||
+		    got != r->code) {
+			kx_quote(q, sizeof(q), f[0].p, f[0].n);
+			return kx_lines_fail(it, e,
+					     "code '%s' of %s where by_reason "
+					     "has %s",
+					     q, r->name, code);
+		}
+	}
+	for (k = 0; k < 3; k++) {
+		rc = kx_parse_u64(f[2 + k].p, f[2 + k].n, &v[k]);
+		if (rc) {
+			kx_quote(q, sizeof(q), f[2 + k].p, f[2 + k].n);
+			return kx_lines_fail(it, e, "%s '%s' %s", what[k], q,
+					     rc == -2 ?
+					     "does not fit in 64 bits" :
+					     "is not an unsigned decimal "
+					     "number");
+		}
+	}
+	if (v[2] > v[1])
+		return kx_lines_fail(it, e, "max_ns %llu above total_ns %llu",
+				     (unsigned long long)v[2],
+				     (unsigned long long)v[1]);
+	if (c->tcount_sum > UINT64_MAX - v[0])
+		return kx_lines_fail(it, e,
+				     "sum of the time counts overflows 64 "
+				     "bits");
+	if (c->tns_sum > UINT64_MAX - v[1])
+		return kx_lines_fail(it, e,
+				     "sum of the total_ns values overflows 64 "
+				     "bits");
+	c->tcount_sum += v[0];
+	c->tns_sum += v[1];
+	if (v[2] > c->tmax_all)
+		c->tmax_all = v[2];
+	r->tcount = v[0];
+	r->tns = v[1];
+	r->tmax = v[2];
+	return 0;
+}
+
 int kx_parse_times(const char *buf, size_t len, const char *fname,
 		   struct kx_counters *c, struct kx_err *e)
 {
@@ -313,53 +391,35 @@ int kx_parse_times(const char *buf, size_t len, const char *fname,
 	struct kx_lines it;
 	const char *line;
 	size_t n, i = 0;
-	char q[QUOTE_MAX];
-	int rc, nf, k;
+	int rc, nf;
 
+	kx_times_begin(c);
 	kx_lines_init(&it, buf, len, fname);
+	if (len == 0) {
+		it.lineno = 1;
+		return kx_lines_fail(&it, e, "empty file");
+	}
 	while ((rc = kx_lines_next(&it, &line, &n, e)) == 1) {
-		struct kx_reason *r;
-		uint64_t v[3];
-
-		if (n && line[0] == '#')
-			continue;
+		if (n && line[0] == '#') {
+			if (it.lineno == 1)
+				continue; /* the header */
+			return kx_lines_fail(&it, e,
+					     "'#' line is only allowed as the "
+					     "first line");
+		}
 		nf = kx_split(line, n, f, KX_FIELDS_MAX);
 		if (nf != 5)
 			return kx_lines_fail(&it, e,
-					     "expected '<code> <name> <count> "
-					     "<total_ns> <max_ns>'");
-		if (i >= c->n)
-			return kx_lines_fail(&it, e,
-					     "more lines than by_reason has "
-					     "(%zu)",
-					     c->n);
-		r = &c->r[i];
-		if (!kx_field_is(&f[1], r->name)) {
-			kx_quote(q, sizeof(q), f[1].p, f[1].n);
-			return kx_lines_fail(&it, e,
-					     "reason '%s' where by_reason has "
-					     "'%s' (files out of step?)",
-					     q, r->name);
-		}
-		for (k = 0; k < 3; k++) {
-			rc = kx_parse_u64(f[2 + k].p, f[2 + k].n, &v[k]);
-			if (rc) {
-				kx_quote(q, sizeof(q), f[2 + k].p, f[2 + k].n);
-				return kx_lines_fail(&it, e, "'%s' %s", q,
-						     rc == -2 ?
-						     "does not fit in 64 bits" :
-						     "is not an unsigned "
-						     "decimal number");
-			}
-		}
-		if (v[2] > v[1])
-			return kx_lines_fail(&it, e,
-					     "max_ns %llu above total_ns %llu",
-					     (unsigned long long)v[2],
-					     (unsigned long long)v[1]);
-		r->tcount = v[0];
-		r->tns = v[1];
-		r->tmax = v[2];
+					     "expected 5 fields '<code> <name> "
+					     "<count> <total_ns> <max_ns>', got "
+					     "%s%d",
+					     nf > KX_FIELDS_MAX ? "more than " :
+								  "",
+					     nf > KX_FIELDS_MAX ? KX_FIELDS_MAX :
+								  nf);
+		rc = kx_time_from_fields(&it, f, c, i, e);
+		if (rc)
+			return rc;
 		i++;
 	}
 	if (rc)
@@ -367,7 +427,10 @@ int kx_parse_times(const char *buf, size_t len, const char *fname,
 	if (i != c->n) {
 		it.lineno++;
 		return kx_lines_fail(&it, e,
-				     "%zu lines, by_reason has %zu", i, c->n);
+				     "end of file after %zu time lines, "
+				     "by_reason has %zu reasons (file "
+				     "truncated?)",
+				     i, c->n);
 	}
 	c->has_time = 1;
 	return 0;

@@ -33,6 +33,9 @@ struct kx_counters {
 	uint64_t sum;		    /* sum of the by_reason counts */
 	size_t n;		    /* reasons, the last one is 'other' */
 	int has_time;		    /* a time file was read */
+	/* over all reasons, if has_time: sums of tcount and tns (checked
+	 * not to overflow when parsed) and the largest tmax */
+	uint64_t tcount_sum, tns_sum, tmax_all;
 	struct kx_reason r[KX_MAX_REASONS];
 };
 
@@ -71,5 +74,13 @@ int kx_counters_read_vm(const char *root, const char *dir,
  * <max_ns>" per line, the lines of c in the same order) into c. */
 int kx_parse_times(const char *buf, size_t len, const char *fname,
 		   struct kx_counters *c, struct kx_err *e);
+/* Building block shared with the snapshot parser: the time fields f[0..4]
+ * ("<code> <name> <count> <total_ns> <max_ns>") of reason i of c, which
+ * must have the same code and name; max_ns may not exceed total_ns and the
+ * sums over the reasons must fit in 64 bits. Before reason 0, call
+ * kx_times_begin(c). */
+void kx_times_begin(struct kx_counters *c);
+int kx_time_from_fields(const struct kx_lines *it, const struct kx_field *f,
+			struct kx_counters *c, size_t i, struct kx_err *e);
 
 #endif

@@ -40,12 +40,87 @@ static long find_in_a(const struct kx_counters *a, const struct kx_reason *r,
 #undef SAME
 }
 
+/* The deltas of counters ca -> cb into d (problems added to d->problems). */
+static int diff_counters(const struct kx_counters *ca,
+			 const struct kx_counters *cb, const char *name_a,
+			 const char *name_b, struct kx_diff *d,
+			 struct kx_err *e)
+{
+	size_t i, matched = 0;
+
+	d->timed = ca->has_time && cb->has_time;
+	for (i = 0; i < cb->n; i++) {
+		const struct kx_reason *rb = &cb->r[i];
+		struct kx_delta *x = &d->d[i];
+		long j = find_in_a(ca, rb, i);
+		const struct kx_reason *ra = j < 0 ? NULL : &ca->r[j];
+
+		x->code = rb->code;
+		x->is_other = rb->is_other;
+		memcpy(x->name, rb->name, sizeof(x->name));
+		if (!ra) {
+			d->problems |= KX_P_TABLE;
+			x->delta = rb->count;
+		} else if (rb->count < ra->count ||
+			   (d->timed && (rb->tcount < ra->tcount ||
+					 rb->tns < ra->tns))) {
+			d->problems |= KX_P_DECREASE;
+			x->reset = 1;
+			x->delta = rb->count;
+			matched++;
+		} else {
+			x->delta = rb->count - ra->count;
+			matched++;
+		}
+		if (d->total > UINT64_MAX - x->delta)
+			return kx_fail(e, KX_EXIT_BADINPUT,
+				       "%s -> %s: sum of the deltas overflows "
+				       "64 bits",
+				       name_a, name_b);
+		d->total += x->delta;
+		if (!d->timed)
+			continue;
+		x->tmax = rb->tmax;
+		if (ra && !x->reset) {
+			x->tcount = rb->tcount - ra->tcount;
+			x->tns = rb->tns - ra->tns;
+		} else {
+			x->tcount = rb->tcount;
+			x->tns = rb->tns;
+		}
+		/* below B's own sums, which were checked when read */
+		d->tcount += x->tcount;
+		d->tns += x->tns;
+		if (x->tmax > d->tmax)
+			d->tmax = x->tmax;
+	}
+	d->n = cb->n;
+	d->only_in_a = ca->n - matched;
+	if (d->only_in_a)
+		d->problems |= KX_P_TABLE;
+	return 0;
+}
+
+static int refuse(const struct kx_diff *d, const char *name_a,
+		  const char *name_b, struct kx_err *e)
+{
+	struct kx_buf msg;
+	int r;
+
+	kx_buf_init(&msg);
+	kx_diff_describe(d, "  ", 0, &msg);
+	r = kx_fail(e, KX_EXIT_REFUSED,
+		    "refusing to diff %s and %s:\n%suse --force to diff them "
+		    "anyway",
+		    name_a, name_b, msg.p ? msg.p : "");
+	kx_buf_free(&msg);
+	return r;
+}
+
 int kx_diff(const struct kx_snapshot *a, const struct kx_snapshot *b,
 	    const char *name_a, const char *name_b, int force,
 	    struct kx_diff *d, struct kx_err *e)
 {
-	size_t i, matched = 0;
-	struct kx_buf msg;
 	int r;
 
 	memset(d, 0, sizeof(*d));
@@ -80,49 +155,89 @@ int kx_diff(const struct kx_snapshot *a, const struct kx_snapshot *b,
 			d->problems |= KX_P_ORDER;
 	}
 
-	for (i = 0; i < b->c.n; i++) {
-		const struct kx_reason *rb = &b->c.r[i];
-		struct kx_delta *x = &d->d[i];
-		long j = find_in_a(&a->c, rb, i);
-
-		x->code = rb->code;
-		x->is_other = rb->is_other;
-		memcpy(x->name, rb->name, sizeof(x->name));
-		if (j < 0) {
-			d->problems |= KX_P_TABLE;
-			x->delta = rb->count;
-		} else if (rb->count < a->c.r[j].count) {
-			d->problems |= KX_P_DECREASE;
-			x->reset = 1;
-			x->delta = rb->count;
-			matched++;
-		} else {
-			x->delta = rb->count - a->c.r[j].count;
-			matched++;
-		}
-		if (d->total > UINT64_MAX - x->delta)
-			return kx_fail(e, KX_EXIT_BADINPUT,
-				       "%s -> %s: sum of the deltas overflows "
-				       "64 bits",
-				       name_a, name_b);
-		d->total += x->delta;
-	}
-	d->n = b->c.n;
-	d->only_in_a = a->c.n - matched;
-	if (d->only_in_a)
-		d->problems |= KX_P_TABLE;
-
+	r = diff_counters(&a->c, &b->c, name_a, name_b, d, e);
+	if (r)
+		return r;
 	if (!d->problems || force)
 		return 0;
+	return refuse(d, name_a, name_b, e);
+}
 
-	kx_buf_init(&msg);
-	kx_diff_describe(d, "  ", 0, &msg);
-	r = kx_fail(e, KX_EXIT_REFUSED,
-		    "refusing to diff %s and %s:\n%suse --force to diff them "
-		    "anyway",
-		    name_a, name_b, msg.p ? msg.p : "");
-	kx_buf_free(&msg);
-	return r;
+static const struct kx_counters *vcpu_of(const struct kx_snapshot *s, int id)
+{
+	size_t i;
+
+	for (i = 0; i < s->nvcpu; i++)
+		if (s->vcpu[i].id == id)
+			return &s->vcpu[i].c;
+	return NULL;
+}
+
+int kx_diff_vcpus(struct kx_diff *d, const char *name_a, const char *name_b,
+		  int force, struct kx_err *e)
+{
+	const struct kx_snapshot *a = d->a, *b = d->b;
+	struct kx_counters *zero = NULL; /* a new vCPU's start */
+	size_t i, k;
+	int r = 0;
+
+	if (!a->nvcpu || !b->nvcpu)
+		return kx_fail(e, KX_EXIT_REFUSED,
+			       "--per-vcpu: %s has no vCPU sections (save "
+			       "snapshots with --vm and --per-vcpu)",
+			       !a->nvcpu ? name_a : name_b);
+	d->vcpu = calloc(b->nvcpu, sizeof(*d->vcpu));
+	d->vcpu_id = calloc(b->nvcpu, sizeof(*d->vcpu_id));
+	d->vcpu_new = calloc(b->nvcpu, sizeof(*d->vcpu_new));
+	if (!d->vcpu || !d->vcpu_id || !d->vcpu_new)
+		return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+	for (i = 0; i < b->nvcpu && !r; i++) {
+		const struct kx_counters *cb = &b->vcpu[i].c;
+		const struct kx_counters *ca = vcpu_of(a, b->vcpu[i].id);
+		struct kx_diff *v = &d->vcpu[i];
+
+		v->a = a;
+		v->b = b;
+		v->seconds = d->seconds;
+		v->seconds_valid = d->seconds_valid;
+		v->wall_clock = d->wall_clock;
+		d->vcpu_id[i] = b->vcpu[i].id;
+		d->vcpu_new[i] = !ca;
+		d->nvcpu = i + 1;
+		if (!ca) {
+			/* created in between: counts from 0 */
+			if (!zero)
+				zero = malloc(sizeof(*zero));
+			if (!zero) {
+				r = kx_fail(e, KX_EXIT_RUNTIME,
+					    "out of memory");
+				break;
+			}
+			memcpy(zero, cb, sizeof(*zero));
+			zero->sum = zero->tcount_sum = zero->tns_sum = 0;
+			for (k = 0; k < zero->n; k++)
+				zero->r[k].count = zero->r[k].tcount =
+					zero->r[k].tns = 0;
+			ca = zero;
+		}
+		r = diff_counters(ca, cb, name_a, name_b, v, e);
+		d->problems |= v->problems;
+	}
+	free(zero);
+	if (r || !d->problems || force)
+		return r;
+	return refuse(d, name_a, name_b, e);
+}
+
+void kx_diff_release(struct kx_diff *d)
+{
+	free(d->vcpu);
+	free(d->vcpu_id);
+	free(d->vcpu_new);
+	d->vcpu = NULL;
+	d->vcpu_id = NULL;
+	d->vcpu_new = NULL;
+	d->nvcpu = 0;
 }
 
 static void line(struct kx_buf *b, int actions, const char *action)
@@ -136,7 +251,7 @@ void kx_diff_describe(const struct kx_diff *d, const char *prefix,
 		      int actions, struct kx_buf *b)
 {
 	const struct kx_snapshot *a = d->a, *s = d->b;
-	size_t i, nreset = 0;
+	size_t i, k, nreset = 0;
 
 	if (d->problems & KX_P_VENDOR) {
 		kx_buf_printf(b, "%sdifferent vendors (%s vs %s)", prefix,
@@ -177,6 +292,9 @@ void kx_diff_describe(const struct kx_diff *d, const char *prefix,
 	if (d->problems & KX_P_DECREASE) {
 		for (i = 0; i < d->n; i++)
 			nreset += d->d[i].reset;
+		for (k = 0; k < d->nvcpu; k++)
+			for (i = 0; i < d->vcpu[k].n; i++)
+				nreset += d->vcpu[k].d[i].reset;
 		kx_buf_printf(b,
 			      "%s%zu counter(s) went down (counters reset in "
 			      "between?)",
@@ -204,7 +322,7 @@ size_t kx_diff_sorted(const struct kx_diff *d, size_t *idx)
 	size_t i, n = 0;
 
 	for (i = 0; i < d->n; i++)
-		if (d->d[i].delta)
+		if (d->d[i].delta || d->d[i].tcount)
 			idx[n++] = i;
 	sort_d = d;
 	qsort(idx, n, sizeof(*idx), cmp_delta);

@@ -26,6 +26,10 @@ struct kx_delta {
 	unsigned is_other;
 	unsigned reset; /* counter went down: delta is B's value */
 	char name[KX_NAME_MAX];
+	/* handling time, if the diff is timed: deltas of the count and the
+	 * total (B's values if reset), and B's max (a maximum since the last
+	 * reset cannot be diffed) */
+	uint64_t tcount, tns, tmax;
 };
 
 struct kx_diff {
@@ -37,7 +41,14 @@ struct kx_diff {
 	unsigned problems; /* enum kx_problem bits found (all forced) */
 	size_t only_in_a;  /* reasons of A not in B, ignored (forced) */
 	size_t n;	   /* B's reasons, in B's order */
+	int timed;	   /* both have handling times: tcount, tns, tmax */
+	uint64_t tcount, tns, tmax; /* sums of the time deltas, B's max */
 	struct kx_delta d[KX_MAX_REASONS];
+	/* kx_diff_vcpus: one diff per vCPU of B (new ones count from 0) */
+	size_t nvcpu;
+	int *vcpu_id;
+	int *vcpu_new; /* not in A: created in between */
+	struct kx_diff *vcpu;
 };
 
 /* Compares a (older) and b (newer); name_a/name_b are used in messages.
@@ -48,6 +59,15 @@ struct kx_diff {
 int kx_diff(const struct kx_snapshot *a, const struct kx_snapshot *b,
 	    const char *name_a, const char *name_b, int force,
 	    struct kx_diff *d, struct kx_err *e);
+
+/* After kx_diff of two VM snapshots with vCPU sections: d->vcpu[i] for
+ * each vCPU of B (matched by id; one not in A counts from 0). Problems of
+ * the vCPU diffs are added to d->problems and refused unless force.
+ * Without vCPU sections in both: KX_EXIT_REFUSED saying which lacks them.
+ * Free with kx_diff_release. */
+int kx_diff_vcpus(struct kx_diff *d, const char *name_a, const char *name_b,
+		  int force, struct kx_err *e);
+void kx_diff_release(struct kx_diff *d);
 
 /* Short stable name of a problem bit ("vendor", "kernel", "boot_id",
  * "order", "reason_table", "counter_decrease"), for JSON. */

@@ -48,13 +48,17 @@ static struct kx_snapshot *alloc_snapshot(struct kx_err *e)
 	return s;
 }
 
-/* A snapshot of the counters now, or NULL with e set. */
-static struct kx_snapshot *take_snapshot(const struct kx_opts *o, struct kx_err *e)
+/* A snapshot of the counters now (with --per-vcpu, the vCPUs'), or NULL
+ * with e set. */
+static struct kx_snapshot *take_snapshot(const struct kx_opts *o,
+					 const struct kx_vm *vm,
+					 struct kx_err *e)
 {
 	struct kx_snapshot *s = alloc_snapshot(e);
 
-	if (s && kx_snapshot_take(o->root, o->root_is_default, o->vm_sel, s, e)) {
-		free(s);
+	if (s && kx_snapshot_take(o->root, o->root_is_default, vm,
+				  vm && o->per_vcpu, s, e)) {
+		kx_snapshot_free(s);
 		s = NULL;
 	}
 	return s;
@@ -66,106 +70,42 @@ static const char *source_of(const struct kx_opts *o)
 	return o->vm_sel ? o->vm_sel->dir : o->root;
 }
 
-/* --vm X --per-vcpu: the VM, then each vCPU. */
-static int read_per_vcpu(const struct kx_opts *o, struct kx_snapshot *vm_s,
-			 struct kx_buf *b, struct kx_err *e)
-{
-	static int ids[KX_MAX_VCPUS];
-	struct kx_snapshot **s;
-	int n, i, r = 0, *labels;
-
-	n = kx_vm_vcpus(o->vm_sel, ids, KX_MAX_VCPUS, e);
-	if (n < 0)
-		return -n;
-	s = calloc((size_t)n + 1, sizeof(*s));
-	labels = calloc((size_t)n + 1, sizeof(*labels));
-	if (!s || !labels) {
-		free(s);
-		free(labels);
-		return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
-	}
-	s[0] = vm_s;
-	labels[0] = -1;
-	for (i = 0; i < n && !r; i++) {
-		struct kx_vm v = *o->vm_sel;
-
-		kx_vm_vcpu_dir(o->vm_sel, ids[i], v.dir, sizeof(v.dir));
-		s[i + 1] = alloc_snapshot(e);
-		if (!s[i + 1])
-			r = e->code;
-		else
-			r = kx_snapshot_take(o->root, o->root_is_default, &v,
-					     s[i + 1], e);
-		labels[i + 1] = ids[i];
-	}
-	if (r)
-		goto out;
-	if (o->fmt == KX_FMT_PROM) {
-		kx_prom_counters_multi((const struct kx_snapshot *const *)s, labels,
-				       n + 1, b);
-	} else if (o->fmt == KX_FMT_JSON) {
-		kx_buf_printf(b, "{\"type\":\"vm\",\"format\":%d,\"vm\":",
-			      KX_JSON_FORMAT);
-		kx_json_str(b, vm_s->scope);
-		kx_buf_puts(b, ",\"counters\":");
-		kx_json_counters_obj(vm_s, o->vm_sel->dir, b);
-		kx_buf_puts(b, ",\"vcpus\":[");
-		for (i = 0; i < n; i++) {
-			char dir[KX_PATH_MAX];
-
-			kx_vm_vcpu_dir(o->vm_sel, ids[i], dir, sizeof(dir));
-			kx_buf_printf(b, "%s{\"vcpu\":%d,\"counters\":", i ? "," : "",
-				      ids[i]);
-			kx_json_counters_obj(s[i + 1], dir, b);
-			kx_buf_putc(b, '}');
-		}
-		kx_buf_puts(b, "]}\n");
-	} else {
-		kx_buf_printf(b, "VM %s\n", vm_s->scope);
-		kx_table_counters(&vm_s->c, b);
-		for (i = 0; i < n; i++) {
-			kx_buf_printf(b, "\nVM %s vcpu%d\n", vm_s->scope, ids[i]);
-			kx_table_counters(&s[i + 1]->c, b);
-		}
-	}
-out:
-	for (i = 1; i <= n; i++)
-		free(s[i]);
-	free(s);
-	free(labels);
-	return r;
-}
-
 int kx_mode_read(const struct kx_opts *o, struct kx_err *e)
 {
-	struct kx_snapshot *s = take_snapshot(o, e);
+	struct kx_snapshot *s = take_snapshot(o, o->vm_sel, e);
 	struct kx_buf b;
-	int r = 0;
+	size_t i;
+	int r;
 
 	if (!s)
 		return e->code;
 	kx_buf_init(&b);
-	if (o->per_vcpu)
-		r = read_per_vcpu(o, s, &b, e);
-	else if (o->fmt == KX_FMT_JSON)
-		kx_json_counters(s, source_of(o), &b);
-	else if (o->fmt == KX_FMT_PROM)
+	if (o->fmt == KX_FMT_PROM) {
 		kx_prom_counters(s, &b);
-	else if (s->scope[0]) {
-		kx_buf_printf(&b, "VM %s\n", s->scope);
+	} else if (o->fmt == KX_FMT_JSON) {
+		if (o->per_vcpu)
+			kx_json_vm(s, o->vm_sel->dir, &b);
+		else
+			kx_json_counters(s, source_of(o), &b);
+	} else {
+		if (s->scope[0])
+			kx_buf_printf(&b, "VM %s\n", s->scope);
 		kx_table_counters(&s->c, &b);
-	} else
-		kx_table_counters(&s->c, &b);
-	if (!r)
-		r = kx_emit(o->output, &b, e);
+		for (i = 0; i < s->nvcpu; i++) {
+			kx_buf_printf(&b, "\nVM %s vcpu%d\n", s->scope,
+				      s->vcpu[i].id);
+			kx_table_counters(&s->vcpu[i].c, &b);
+		}
+	}
+	r = kx_emit(o->output, &b, e);
 	kx_buf_free(&b);
-	free(s);
+	kx_snapshot_free(s);
 	return r;
 }
 
 int kx_mode_save(const struct kx_opts *o, struct kx_err *e)
 {
-	struct kx_snapshot *s = take_snapshot(o, e);
+	struct kx_snapshot *s = take_snapshot(o, o->vm_sel, e);
 	struct kx_buf b;
 	int r;
 
@@ -176,11 +116,14 @@ int kx_mode_save(const struct kx_opts *o, struct kx_err *e)
 	r = kx_emit(o->save, &b, e);
 	if (!r && o->fmt == KX_FMT_JSON) {
 		kx_buf_reset(&b);
-		kx_json_counters(s, source_of(o), &b);
+		if (o->per_vcpu)
+			kx_json_vm(s, o->vm_sel->dir, &b);
+		else
+			kx_json_counters(s, source_of(o), &b);
 		r = kx_emit(NULL, &b, e);
 	}
 	kx_buf_free(&b);
-	free(s);
+	kx_snapshot_free(s);
 	return r;
 }
 
@@ -199,8 +142,7 @@ int kx_mode_diff(const struct kx_opts *o, struct kx_err *e)
 	kx_buf_init(&out);
 	if (!a)
 		return e->code;
-	b = alloc_snapshot(e);
-	d = b ? calloc(1, sizeof(*d)) : NULL;
+	d = calloc(1, sizeof(*d));
 	if (!d) {
 		r = kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
 		goto out;
@@ -217,14 +159,26 @@ int kx_mode_diff(const struct kx_opts *o, struct kx_err *e)
 		r = kx_vm_root(o->root, o->vm_root, root, sizeof(root), e);
 		if (!r)
 			r = kx_vm_find(root, a->scope, &now_vm, e);
+		if (r) {
+			char msg[KX_ERR_MSG_MAX];
+
+			memcpy(msg, e->msg, sizeof(msg));
+			kx_fail(e, r, "%s is a snapshot of VM %s, which cannot "
+				"be read now: %s", name_a, a->scope, msg);
+		}
 		now_sel = &now_vm;
 	}
-	if (!r)
-		r = o->diff_b ? kx_snapshot_load(o->diff_b, b, e) :
-				kx_snapshot_take(o->root, o->root_is_default,
-						 now_sel, b, e);
+	if (!r) {
+		b = o->diff_b ? alloc_snapshot(e) : take_snapshot(o, now_sel, e);
+		if (!b)
+			r = e->code;
+		else if (o->diff_b)
+			r = kx_snapshot_load(o->diff_b, b, e);
+	}
 	if (!r)
 		r = kx_diff(a, b, name_a, name_b, o->force, d, e);
+	if (!r && o->per_vcpu)
+		r = kx_diff_vcpus(d, name_a, name_b, o->force, e);
 	if (r)
 		goto out;
 	kx_warn_forced(d, "--force: ");
@@ -232,15 +186,23 @@ int kx_mode_diff(const struct kx_opts *o, struct kx_err *e)
 		kx_json_diff(d, name_a, o->diff_b ? name_b :
 				 now_sel ? now_sel->dir : o->root, &out);
 	} else {
-		snprintf(title, sizeof(title), "%s -> %s", name_a, name_b);
+		if (!a->scope[0])
+			snprintf(title, sizeof(title), "%s -> %s", name_a,
+				 name_b);
+		else
+			snprintf(title, sizeof(title), "VM %s: %s -> %s",
+				 a->scope, name_a, name_b);
 		kx_table_diff(d, title, &out);
+		kx_table_diff_vcpus(d, &out);
 	}
 	r = kx_emit(o->output, &out, e);
 out:
 	kx_buf_free(&out);
+	if (d)
+		kx_diff_release(d);
 	free(d);
-	free(b);
-	free(a);
+	kx_snapshot_free(b);
+	kx_snapshot_free(a);
 	return r;
 }
 

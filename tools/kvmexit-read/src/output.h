@@ -22,6 +22,8 @@ void kx_fmt_ns(char *out, size_t size, uint64_t ns);
  * with their rates, then the total. */
 void kx_table_diff(const struct kx_diff *d, const char *title,
 		   struct kx_buf *b);
+/* After kx_table_diff of a diff with kx_diff_vcpus: one block per vCPU. */
+void kx_table_diff_vcpus(const struct kx_diff *d, struct kx_buf *b);
 /* --watch: the header, then one line per interval. */
 void kx_watch_header(struct kx_buf *b);
 void kx_watch_line(const struct kx_diff *d, double elapsed, struct kx_buf *b);
@@ -34,8 +36,14 @@ void kx_json_counters(const struct kx_snapshot *s, const char *source,
 		      struct kx_buf *b);
 void kx_json_counters_obj(const struct kx_snapshot *s, const char *source,
 			  struct kx_buf *b);
+/* --vm X --per-vcpu: {"type":"vm","format":1,"vm":NAME,"counters":{...},
+ * "vcpus":[{"vcpu":N,"counters":{...}},...]}\n; vm_dir names the sources */
+void kx_json_vm(const struct kx_snapshot *s, const char *vm_dir,
+		struct kx_buf *b);
 /* Members of a delta object, without braces: from, to, interval_seconds,
- * interval_clock, total, exits_per_second, forced, reasons. */
+ * interval_clock, total, exits_per_second, (if timed) time_count,
+ * time_total_ns, time_max_ns, forced, (a VM's) vm, reasons, and after
+ * kx_diff_vcpus, vcpus. */
 void kx_json_diff_members(const struct kx_diff *d, const char *from,
 			  const char *to, struct kx_buf *b);
 /* {"type":"diff",...}\n */
@@ -44,10 +52,9 @@ void kx_json_diff(const struct kx_diff *d, const char *from, const char *to,
 
 /* output_prom.c */
 void kx_prom_label_value(struct kx_buf *b, const char *s);
+/* The series of s (labels vm="<pid>-<fd>" if a VM's) and, with the vcpu
+ * label, of its vCPU sections; HELP/TYPE once per family; the handling-time
+ * families only if a set has times. */
 void kx_prom_counters(const struct kx_snapshot *s, struct kx_buf *b);
-/* The same series for several sets (a VM and its vCPUs): HELP/TYPE once per
- * family; vcpu[i] < 0 means no vcpu label; labels vm= from each scope. */
-void kx_prom_counters_multi(const struct kx_snapshot *const *s, const int *vcpu,
-			    int n, struct kx_buf *b);
 
 #endif

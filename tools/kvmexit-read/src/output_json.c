@@ -77,8 +77,10 @@ void kx_json_counters(const struct kx_snapshot *s, const char *source,
 	kx_buf_putc(b, '\n');
 }
 
-void kx_json_counters_obj(const struct kx_snapshot *s, const char *source,
-			  struct kx_buf *b)
+/* A counters object of c (s: the meta data and scope) */
+static void counters_obj(const struct kx_snapshot *s,
+			 const struct kx_counters *c, const char *source,
+			 struct kx_buf *b)
 {
 	size_t i;
 
@@ -89,13 +91,13 @@ void kx_json_counters_obj(const struct kx_snapshot *s, const char *source,
 		kx_buf_puts(b, ",\"vm\":");
 		kx_json_str(b, s->scope);
 	}
-	if (s->c.has_time)
+	if (c->has_time)
 		kx_buf_puts(b, ",\"time_stats\":true");
 	kx_buf_printf(b, ",\"total\":%llu,\"total_file\":%llu,\"reasons\":[",
-		      (unsigned long long)s->c.sum,
-		      (unsigned long long)s->c.total_file);
-	for (i = 0; i < s->c.n; i++) {
-		const struct kx_reason *r = &s->c.r[i];
+		      (unsigned long long)c->sum,
+		      (unsigned long long)c->total_file);
+	for (i = 0; i < c->n; i++) {
+		const struct kx_reason *r = &c->r[i];
 
 		kx_buf_puts(b, i ? ",{\"code\":" : "{\"code\":");
 		json_code(b, r->is_other, r->code);
@@ -103,7 +105,7 @@ void kx_json_counters_obj(const struct kx_snapshot *s, const char *source,
 		kx_json_str(b, r->name);
 		kx_buf_printf(b, ",\"count\":%llu",
 			      (unsigned long long)r->count);
-		if (s->c.has_time)
+		if (c->has_time)
 			kx_buf_printf(b,
 				      ",\"time_count\":%llu,\"time_total_ns\":%llu,"
 				      "\"time_max_ns\":%llu",
@@ -115,35 +117,59 @@ void kx_json_counters_obj(const struct kx_snapshot *s, const char *source,
 	kx_buf_puts(b, "]}");
 }
 
-void kx_json_diff_members(const struct kx_diff *d, const char *from,
-			  const char *to, struct kx_buf *b)
+void kx_json_counters_obj(const struct kx_snapshot *s, const char *source,
+			  struct kx_buf *b)
 {
-	size_t idx[KX_MAX_REASONS], i, n;
-	unsigned bit;
-	int first = 1;
+	counters_obj(s, &s->c, source, b);
+}
+
+void kx_json_vm(const struct kx_snapshot *s, const char *vm_dir,
+		struct kx_buf *b)
+{
+	char dir[4096];
+	size_t i;
+
+	kx_buf_printf(b, "{\"type\":\"vm\",\"format\":%d,\"vm\":",
+		      KX_JSON_FORMAT);
+	kx_json_str(b, s->scope);
+	kx_buf_puts(b, ",\"counters\":");
+	counters_obj(s, &s->c, vm_dir, b);
+	kx_buf_puts(b, ",\"vcpus\":[");
+	for (i = 0; i < s->nvcpu; i++) {
+		snprintf(dir, sizeof(dir), "%s/vcpu%d", vm_dir, s->vcpu[i].id);
+		kx_buf_printf(b, "%s{\"vcpu\":%d,\"counters\":", i ? "," : "",
+			      s->vcpu[i].id);
+		counters_obj(s, &s->vcpu[i].c, dir, b);
+		kx_buf_putc(b, '}');
+	}
+	kx_buf_puts(b, "]}\n");
+}
+
+/* "total", "exits_per_second" and the time sums if timed */
+static void diff_totals(const struct kx_diff *d, struct kx_buf *b)
+{
 	double r;
 
-	kx_buf_puts(b, "\"from\":{");
-	json_meta(b, d->a, from);
-	kx_buf_puts(b, "},\"to\":{");
-	json_meta(b, d->b, to);
-	kx_buf_puts(b, "},\"interval_seconds\":");
-	json_double(b, d->seconds, d->seconds_valid);
-	kx_buf_printf(b, ",\"interval_clock\":\"%s\"",
-		      d->wall_clock ? "wall_time" : "boottime");
-	kx_buf_printf(b, ",\"total\":%llu,\"exits_per_second\":",
+	kx_buf_printf(b, "\"total\":%llu,\"exits_per_second\":",
 		      (unsigned long long)d->total);
 	json_double(b, kx_diff_rate(d, d->total, &r) ? r : 0,
 		    kx_diff_rate(d, d->total, &r));
-	kx_buf_puts(b, ",\"forced\":[");
-	for (bit = 1; bit < 1u << KX_P_COUNT; bit <<= 1) {
-		if (!(d->problems & bit))
-			continue;
-		kx_buf_printf(b, "%s\"%s\"", first ? "" : ",",
-			      kx_problem_key(bit));
-		first = 0;
-	}
-	kx_buf_puts(b, "],\"reasons\":[");
+	if (d->timed)
+		kx_buf_printf(b,
+			      ",\"time_count\":%llu,\"time_total_ns\":%llu,"
+			      "\"time_max_ns\":%llu",
+			      (unsigned long long)d->tcount,
+			      (unsigned long long)d->tns,
+			      (unsigned long long)d->tmax);
+}
+
+/* "reasons": the non-zero deltas */
+static void diff_reason_list(const struct kx_diff *d, struct kx_buf *b)
+{
+	size_t idx[KX_MAX_REASONS], i, n;
+	double r;
+
+	kx_buf_puts(b, "\"reasons\":[");
 	n = kx_diff_sorted(d, idx);
 	for (i = 0; i < n; i++) {
 		const struct kx_delta *x = &d->d[idx[i]];
@@ -156,9 +182,63 @@ void kx_json_diff_members(const struct kx_diff *d, const char *from,
 		kx_buf_printf(b, ",\"delta\":%llu,\"per_second\":",
 			      (unsigned long long)x->delta);
 		json_double(b, ok ? r : 0, ok);
-		kx_buf_printf(b, ",\"reset\":%s}", x->reset ? "true" : "false");
+		kx_buf_printf(b, ",\"reset\":%s", x->reset ? "true" : "false");
+		if (d->timed)
+			kx_buf_printf(b,
+				      ",\"time_count\":%llu,\"time_total_ns\":"
+				      "%llu,\"time_max_ns\":%llu",
+				      (unsigned long long)x->tcount,
+				      (unsigned long long)x->tns,
+				      (unsigned long long)x->tmax);
+		kx_buf_putc(b, '}');
 	}
 	kx_buf_puts(b, "]");
+}
+
+void kx_json_diff_members(const struct kx_diff *d, const char *from,
+			  const char *to, struct kx_buf *b)
+{
+	unsigned bit;
+	int first = 1;
+	size_t i;
+
+	kx_buf_puts(b, "\"from\":{");
+	json_meta(b, d->a, from);
+	kx_buf_puts(b, "},\"to\":{");
+	json_meta(b, d->b, to);
+	kx_buf_puts(b, "},\"interval_seconds\":");
+	json_double(b, d->seconds, d->seconds_valid);
+	kx_buf_printf(b, ",\"interval_clock\":\"%s\"",
+		      d->wall_clock ? "wall_time" : "boottime");
+	kx_buf_putc(b, ',');
+	diff_totals(d, b);
+	kx_buf_puts(b, ",\"forced\":[");
+	for (bit = 1; bit < 1u << KX_P_COUNT; bit <<= 1) {
+		if (!(d->problems & bit))
+			continue;
+		kx_buf_printf(b, "%s\"%s\"", first ? "" : ",",
+			      kx_problem_key(bit));
+		first = 0;
+	}
+	kx_buf_puts(b, "],");
+	if (d->a->scope[0]) {
+		kx_buf_puts(b, "\"vm\":");
+		kx_json_str(b, d->a->scope);
+		kx_buf_putc(b, ',');
+	}
+	diff_reason_list(d, b);
+	if (!d->vcpu)
+		return;
+	kx_buf_puts(b, ",\"vcpus\":[");
+	for (i = 0; i < d->nvcpu; i++) {
+		kx_buf_printf(b, "%s{\"vcpu\":%d,\"new\":%s,", i ? "," : "",
+			      d->vcpu_id[i], d->vcpu_new[i] ? "true" : "false");
+		diff_totals(&d->vcpu[i], b);
+		kx_buf_putc(b, ',');
+		diff_reason_list(&d->vcpu[i], b);
+		kx_buf_putc(b, '}');
+	}
+	kx_buf_putc(b, ']');
 }
 
 void kx_json_diff(const struct kx_diff *d, const char *from, const char *to,

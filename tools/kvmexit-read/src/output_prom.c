@@ -35,13 +35,14 @@ static void labels_tail(struct kx_buf *b, const struct kx_snapshot *s, int vcpu)
 
 /* metric{reason=...,code=...,vendor=...} for every reason, value by which */
 static void per_reason(struct kx_buf *b, const char *metric,
-		       const struct kx_snapshot *s, int vcpu, int which)
+		       const struct kx_snapshot *s, const struct kx_counters *c,
+		       int vcpu, int which)
 {
 	char code[24];
 	size_t i;
 
-	for (i = 0; i < s->c.n; i++) {
-		const struct kx_reason *r = &s->c.r[i];
+	for (i = 0; i < c->n; i++) {
+		const struct kx_reason *r = &c->r[i];
 
 		kx_buf_printf(b, "%s{reason=", metric);
 		kx_prom_label_value(b, r->name);
@@ -60,8 +61,15 @@ static void per_reason(struct kx_buf *b, const char *metric,
 	}
 }
 
-void kx_prom_counters_multi(const struct kx_snapshot *const *s, const int *vcpu,
-			    int n, struct kx_buf *b)
+/* the counters of set i: s's own (i == 0), else vCPU i - 1's */
+static const struct kx_counters *set_of(const struct kx_snapshot *s, size_t i,
+					int *vcpu)
+{
+	*vcpu = i ? s->vcpu[i - 1].id : -1;
+	return i ? &s->vcpu[i - 1].c : &s->c;
+}
+
+void kx_prom_counters(const struct kx_snapshot *s, struct kx_buf *b)
 {
 	static const struct {
 		const char *metric, *help, *type;
@@ -78,33 +86,32 @@ void kx_prom_counters_multi(const struct kx_snapshot *const *s, const int *vcpu,
 		  "by exit reason.",
 		  "counter" },
 		{ "kvm_exit_handling_max_seconds",
-		  "Longest handling time of one KVM VM exit, by exit reason.",
+		  "Longest handling time of one KVM VM exit since the last "
+		  "reset, by exit reason.",
 		  "gauge" },
 	};
-	int i, k, timed = 0;
+	const struct kx_counters *c;
+	int k, timed = 0, vcpu;
+	size_t i;
 
 	kx_buf_puts(b,
 		    "# HELP kvm_exits_total KVM VM exits since boot or the "
 		    "last reset (sum of kvm_exits/by_reason).\n"
 		    "# TYPE kvm_exits_total counter\n");
-	for (i = 0; i < n; i++) {
+	for (i = 0; i <= s->nvcpu; i++) {
+		c = set_of(s, i, &vcpu);
 		kx_buf_puts(b, "kvm_exits_total{");
-		labels_tail(b, s[i], vcpu[i]);
-		kx_buf_printf(b, " %llu\n", (unsigned long long)s[i]->c.sum);
-		timed |= s[i]->c.has_time;
+		labels_tail(b, s, vcpu);
+		kx_buf_printf(b, " %llu\n", (unsigned long long)c->sum);
+		timed |= c->has_time;
 	}
 	for (k = 0; k < (timed ? 4 : 1); k++) {
 		kx_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", fam[k].metric,
 			      fam[k].help, fam[k].metric, fam[k].type);
-		for (i = 0; i < n; i++)
-			if (k == 0 || s[i]->c.has_time)
-				per_reason(b, fam[k].metric, s[i], vcpu[i], k);
+		for (i = 0; i <= s->nvcpu; i++) {
+			c = set_of(s, i, &vcpu);
+			if (k == 0 || c->has_time)
+				per_reason(b, fam[k].metric, s, c, vcpu, k);
+		}
 	}
-}
-
-void kx_prom_counters(const struct kx_snapshot *s, struct kx_buf *b)
-{
-	int none = -1;
-
-	kx_prom_counters_multi(&s, &none, 1, b);
 }

@@ -25,11 +25,13 @@ struct table {
 
 void kx_fmt_ns(char *out, size_t size, uint64_t ns)
 {
+	/* the unit is chosen after rounding: 999960 ns is 1.0ms, not
+	 * 1000.0us */
 	if (ns < 1000)
 		snprintf(out, size, "%lluns", (unsigned long long)ns);
-	else if (ns < 1000000)
+	else if (ns < 999950)
 		snprintf(out, size, "%.1fus", (double)ns / 1e3);
-	else if (ns < 1000000000)
+	else if (ns < 999950000)
 		snprintf(out, size, "%.1fms", (double)ns / 1e6);
 	else
 		snprintf(out, size, "%.2fs", (double)ns / 1e9);
@@ -148,21 +150,14 @@ void kx_table_counters(const struct kx_counters *c, struct kx_buf *b)
 	size_t idx[KX_MAX_REASONS], i, n = 0;
 	struct row rows[KX_MAX_REASONS];
 	struct table t = { rows, 0, "COUNT", c->sum, NULL, 0, "", "" };
-	uint64_t tc = 0, tns = 0, tmax = 0;
 
-	for (i = 0; i < c->n; i++) {
+	for (i = 0; i < c->n; i++)
 		if (c->r[i].count)
 			idx[n++] = i;
-		if (c->has_time && c->r[i].tcount) {
-			t.timed = 1;
-			tc += c->r[i].tcount;
-			tns = tns > UINT64_MAX - c->r[i].tns ? UINT64_MAX :
-							       tns + c->r[i].tns;
-			if (c->r[i].tmax > tmax)
-				tmax = c->r[i].tmax;
-		}
-	}
-	time_cells(t.avg, t.max, sizeof(t.avg), tc, tns, tmax);
+	/* the sums were checked not to overflow when the file was read */
+	t.timed = c->has_time && c->tcount_sum;
+	time_cells(t.avg, t.max, sizeof(t.avg), c->tcount_sum, c->tns_sum,
+		   c->tmax_all);
 	sort_c = c;
 	qsort(idx, n, sizeof(*idx), cmp_count);
 	sort_c = NULL;
@@ -202,6 +197,9 @@ void kx_table_diff(const struct kx_diff *d, const char *title,
 	struct row rows[KX_MAX_REASONS];
 	struct table t = { rows, 0, "DELTA", d->total, d, 0, "", "" };
 
+	/* AVG of the interval's handling times; MAX is B's (since reset) */
+	t.timed = d->timed && d->tcount;
+	time_cells(t.avg, t.max, sizeof(t.avg), d->tcount, d->tns, d->tmax);
 	n = kx_diff_sorted(d, idx);
 	for (i = 0; i < n; i++) {
 		const struct kx_delta *x = &d->d[idx[i]];
@@ -213,11 +211,25 @@ void kx_table_diff(const struct kx_diff *d, const char *title,
 		rows[i].name = x->name;
 		rows[i].value = x->delta;
 		rows[i].reset = (int)x->reset;
+		time_cells(rows[i].avg, rows[i].max, sizeof(rows[i].avg),
+			   x->tcount, x->tns, x->tmax);
 	}
 	t.n = n;
 	kx_buf_printf(b, "%s: ", title);
 	interval_line(d, b);
 	render(&t, b);
+}
+
+void kx_table_diff_vcpus(const struct kx_diff *d, struct kx_buf *b)
+{
+	char title[64];
+	size_t i;
+
+	for (i = 0; i < d->nvcpu; i++) {
+		snprintf(title, sizeof(title), "\nvcpu%d%s", d->vcpu_id[i],
+			 d->vcpu_new[i] ? " (new, counted from 0)" : "");
+		kx_table_diff(&d->vcpu[i], title, b);
+	}
 }
 
 void kx_watch_header(struct kx_buf *b)

@@ -13,6 +13,7 @@
 #include "fileio.h"
 #include "output.h"
 #include "snapshot.h"
+#include "vm.h"
 
 /* "cmd arg1 arg2", cut to fit */
 static void command_title(char *out, size_t size, char **cmd)
@@ -54,6 +55,7 @@ int kx_mode_run(const struct kx_opts *o, int *status, struct kx_err *e)
 	struct kx_diff *d = calloc(1, sizeof(*d));
 	struct sigaction ign, old_int, old_quit;
 	char title[256];
+	const char *src = o->vm_sel ? o->vm_sel->dir : o->root;
 	struct kx_buf out;
 	pid_t pid;
 	int r, i, ws;
@@ -64,7 +66,8 @@ int kx_mode_run(const struct kx_opts *o, int *status, struct kx_err *e)
 		r = kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
 		goto out;
 	}
-	r = kx_snapshot_take(o->root, o->root_is_default, o->vm_sel, a, e);
+	r = kx_snapshot_take(o->root, o->root_is_default, o->vm_sel, 0, a,
+			     e);
 	if (r)
 		goto out;
 
@@ -96,7 +99,8 @@ int kx_mode_run(const struct kx_opts *o, int *status, struct kx_err *e)
 	else
 		*status = 1;
 
-	r = kx_snapshot_take(o->root, o->root_is_default, o->vm_sel, b, e);
+	r = kx_snapshot_take(o->root, o->root_is_default, o->vm_sel, 0, b,
+			     e);
 	if (!r)
 		r = kx_diff(a, b, "before", "after", 1, d, e);
 	if (r)
@@ -112,7 +116,7 @@ int kx_mode_run(const struct kx_opts *o, int *status, struct kx_err *e)
 			kx_json_str(&out, o->cmd[i]);
 		}
 		kx_buf_printf(&out, "],\"exit_status\":%d,", *status);
-		kx_json_diff_members(d, o->root, o->root, &out);
+		kx_json_diff_members(d, src, src, &out);
 		kx_buf_puts(&out, "}\n");
 	} else {
 		kx_table_diff(d, title, &out);
@@ -131,7 +135,7 @@ restore:
 out:
 	kx_buf_free(&out);
 	free(d);
-	free(b);
-	free(a);
+	kx_snapshot_free(b);
+	kx_snapshot_free(a);
 	return r;
 }

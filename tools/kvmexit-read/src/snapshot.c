@@ -7,9 +7,77 @@
 
 #include "fileio.h"
 
+void kx_snapshot_release(struct kx_snapshot *s)
+{
+	free(s->vcpu);
+	s->vcpu = NULL;
+	s->nvcpu = 0;
+}
+
+void kx_snapshot_free(struct kx_snapshot *s)
+{
+	if (s)
+		kx_snapshot_release(s);
+	free(s);
+}
+
+int kx_snapshot_version(const struct kx_snapshot *s)
+{
+	return s->scope[0] || s->c.has_time || s->nvcpu ?
+		       KX_SNAPSHOT_VERSION_VM :
+		       KX_SNAPSHOT_VERSION;
+}
+
+/* VM not found while reading it: say so */
+static int vm_gone(const struct kx_vm *vm, int r, struct kx_err *e)
+{
+	char msg[KX_ERR_MSG_MAX];
+
+	if (r != KX_EXIT_UNAVAILABLE)
+		return r;
+	memcpy(msg, e->msg, sizeof(msg));
+	return kx_fail(e, r, "VM %s: %s (did the VM go away?)", vm->name,
+		       msg);
+}
+
+/* s->vcpu from the vcpuN/ directories of vm */
+static int take_vcpus(const char *root, const struct kx_vm *vm,
+		      struct kx_snapshot *s, struct kx_err *e)
+{
+	static int ids[KX_MAX_VCPUS];
+	int n, i, r;
+
+	n = kx_vm_vcpus(vm, 1, ids, KX_MAX_VCPUS, e);
+	if (n < 0)
+		return vm_gone(vm, -n, e);
+	s->vcpu = calloc((size_t)n + 1, sizeof(*s->vcpu));
+	if (!s->vcpu)
+		return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+	for (i = 0; i < n; i++) {
+		struct kx_vcpu_counters *v = &s->vcpu[i];
+		char dir[KX_PATH_MAX];
+
+		kx_vm_vcpu_dir(vm, ids[i], dir, sizeof(dir));
+		v->id = ids[i];
+		r = kx_counters_read_vm(root, dir, &v->c, e);
+		if (r)
+			return vm_gone(vm, r, e);
+		s->nvcpu++;
+		/* the kernel gives a VM and its vCPUs the same files */
+		if (v->c.has_time != s->c.has_time)
+			return kx_fail(e, KX_EXIT_BADINPUT,
+				       "%s/%s: missing, but %s/%s exists",
+				       v->c.has_time ? vm->dir : dir,
+				       "exit_times",
+				       v->c.has_time ? dir : vm->dir,
+				       "exit_times");
+	}
+	return 0;
+}
+
 int kx_snapshot_take(const char *root, int is_default_root,
-		     const struct kx_vm *vm, struct kx_snapshot *s,
-		     struct kx_err *e)
+		     const struct kx_vm *vm, int per_vcpu,
+		     struct kx_snapshot *s, struct kx_err *e)
 {
 	int r;
 
@@ -19,35 +87,54 @@ int kx_snapshot_take(const char *root, int is_default_root,
 		return r;
 	if (vm) {
 		snprintf(s->scope, sizeof(s->scope), "%s", vm->name);
-		r = kx_counters_read_vm(root, vm->dir, &s->c, e);
-		if (r == KX_EXIT_UNAVAILABLE) {
-			char msg[KX_ERR_MSG_MAX];
-
-			memcpy(msg, e->msg, sizeof(msg));
-			r = kx_fail(e, r, "VM %s: %s (did the VM go away?)",
-				    vm->name, msg);
-		}
+		r = vm_gone(vm, kx_counters_read_vm(root, vm->dir, &s->c, e),
+			    e);
+		if (!r && per_vcpu)
+			r = take_vcpus(root, vm, s, e);
 	} else {
 		r = kx_counters_read(root, &s->c, e);
 	}
-	if (r)
+	/* the time right after the counters were read */
+	if (!r)
+		r = kx_clocks(&s->wall, &s->boot, e);
+	if (r) {
+		kx_snapshot_release(s);
 		return r;
-	/* the time right after by_reason was read */
-	r = kx_clocks(&s->wall, &s->boot, e);
-	if (r)
-		return r;
+	}
 	kx_boot_id(s->boot_id);
 	kx_kernel_release(s->kernel);
 	return 0;
 }
 
-void kx_snapshot_format(const struct kx_snapshot *s, struct kx_buf *b)
+/* reason, time and sum lines of one set of counters */
+static void format_counters(const struct kx_counters *c, struct kx_buf *b)
 {
 	char code[24];
 	size_t i;
 
-	kx_buf_printf(b, "%s %d\n", KX_SNAPSHOT_MAGIC,
-		      s->scope[0] ? KX_SNAPSHOT_VERSION_VM : KX_SNAPSHOT_VERSION);
+	for (i = 0; i < c->n; i++)
+		kx_buf_printf(b, "reason %s %s %llu\n",
+			      kx_code_str(&c->r[i], code, sizeof(code)),
+			      c->r[i].name, (unsigned long long)c->r[i].count);
+	for (i = 0; c->has_time && i < c->n; i++)
+		kx_buf_printf(b, "time %s %s %llu %llu %llu\n",
+			      kx_code_str(&c->r[i], code, sizeof(code)),
+			      c->r[i].name, (unsigned long long)c->r[i].tcount,
+			      (unsigned long long)c->r[i].tns,
+			      (unsigned long long)c->r[i].tmax);
+	if (c->has_time)
+		kx_buf_printf(b, "time_sum %llu %llu\n",
+			      (unsigned long long)c->tcount_sum,
+			      (unsigned long long)c->tns_sum);
+	kx_buf_printf(b, "sum %llu\n", (unsigned long long)c->sum);
+}
+
+void kx_snapshot_format(const struct kx_snapshot *s, struct kx_buf *b)
+{
+	int version = kx_snapshot_version(s);
+	size_t i;
+
+	kx_buf_printf(b, "%s %d\n", KX_SNAPSHOT_MAGIC, version);
 	kx_buf_printf(b, "wall_time %llu.%09u\n",
 		      (unsigned long long)s->wall.sec, s->wall.nsec);
 	kx_buf_printf(b, "boottime %llu.%09u\n",
@@ -55,17 +142,15 @@ void kx_snapshot_format(const struct kx_snapshot *s, struct kx_buf *b)
 	kx_buf_printf(b, "boot_id %s\n", s->boot_id);
 	kx_buf_printf(b, "kernel %s\n", s->kernel);
 	kx_buf_printf(b, "vendor %s\n", s->c.vendor);
-	if (s->scope[0])
-		kx_buf_printf(b, "scope %s\n", s->scope);
+	if (version == KX_SNAPSHOT_VERSION_VM)
+		kx_buf_printf(b, "scope %s\n",
+			      s->scope[0] ? s->scope : "global");
 	kx_buf_printf(b, "total %llu\n", (unsigned long long)s->c.total_file);
-	for (i = 0; i < s->c.n; i++) {
-		const struct kx_reason *r = &s->c.r[i];
-
-		kx_buf_printf(b, "reason %s %s %llu\n",
-			      kx_code_str(r, code, sizeof(code)), r->name,
-			      (unsigned long long)r->count);
+	format_counters(&s->c, b);
+	for (i = 0; i < s->nvcpu; i++) {
+		kx_buf_printf(b, "vcpu %d\n", s->vcpu[i].id);
+		format_counters(&s->vcpu[i].c, b);
 	}
-	kx_buf_printf(b, "sum %llu\n", (unsigned long long)s->c.sum);
 	kx_buf_puts(b, "end\n");
 }
 
@@ -138,19 +223,319 @@ static int parse_head(const struct kx_lines *it, int key,
 	}
 }
 
-int kx_snapshot_parse(const char *buf, size_t len, const char *fname,
+/* Where the parser is: the set of counters being read (the VM's or the
+ * global ones, then each vCPU's) and what of it was seen. */
+struct section {
+	struct kx_counters *c;
+	unsigned sum_line;  /* its 'sum' line, once seen */
+	size_t ntime;	    /* 'time' lines so far */
+	unsigned time_sum;  /* its 'time_sum' line, once seen */
+};
+
+static int bad_number(const struct kx_lines *it, const char *what,
+		      const struct kx_field *f, struct kx_err *e)
+{
+	char q[48];
+
+	kx_quote(q, sizeof(q), f->p, f->n);
+	return kx_lines_fail(it, e, "bad %s '%s'", what, q);
+}
+
+/* "time_sum <count> <total_ns>": the sums of the section's time lines */
+static int parse_time_sum(const struct kx_lines *it, const struct kx_field *f,
+			  int nf, struct section *sec, struct kx_err *e)
+{
+	uint64_t v[2];
+	int k;
+
+	if (nf != 3)
+		return kx_lines_fail(it, e,
+				     "expected 'time_sum <count> <total_ns>'");
+	if (sec->sum_line || sec->time_sum)
+		return kx_lines_fail(it, e, "'time_sum' line out of place");
+	if (sec->ntime != sec->c->n || !sec->ntime)
+		return kx_lines_fail(it, e,
+				     "'time_sum' after %zu time lines, there "
+				     "are %zu reasons",
+				     sec->ntime, sec->c->n);
+	for (k = 0; k < 2; k++)
+		if (kx_parse_u64(f[1 + k].p, f[1 + k].n, &v[k]))
+			return bad_number(it, "time_sum", &f[1 + k], e);
+	if (v[0] != sec->c->tcount_sum || v[1] != sec->c->tns_sum)
+		return kx_lines_fail(it, e,
+				     "time_sum %llu %llu does not match the "
+				     "time lines, which add up to %llu %llu "
+				     "(file corrupted?)",
+				     (unsigned long long)v[0],
+				     (unsigned long long)v[1],
+				     (unsigned long long)sec->c->tcount_sum,
+				     (unsigned long long)sec->c->tns_sum);
+	sec->time_sum = it->lineno;
+	sec->c->has_time = 1;
+	return 0;
+}
+
+static int parse_sum(const struct kx_lines *it, const struct kx_field *f,
+		     int nf, struct section *sec, struct kx_err *e)
+{
+	struct kx_counters *c = sec->c;
+	char q[48];
+	uint64_t sum;
+
+	if (nf != 2)
+		return kx_lines_fail(it, e, "expected 'sum VALUE'");
+	if (sec->sum_line)
+		return kx_lines_fail(it, e, "duplicate 'sum' line");
+	if (kx_counters_finish(it, c, e)) {
+		/* report it on this line, not the next */
+		return kx_lines_fail(it, e,
+				     "'sum' line before the 'other' reason "
+				     "line");
+	}
+	if (sec->ntime && !sec->time_sum)
+		return kx_lines_fail(it, e,
+				     "'sum' line without a 'time_sum' line "
+				     "after the time lines");
+	if (kx_parse_u64(f[1].p, f[1].n, &sum)) {
+		kx_quote(q, sizeof(q), f[1].p, f[1].n);
+		return kx_lines_fail(it, e, "bad sum '%s'", q);
+	}
+	if (sum != c->sum)
+		return kx_lines_fail(it, e,
+				     "sum %llu does not match the reason "
+				     "counts, which add up to %llu (file "
+				     "corrupted?)",
+				     (unsigned long long)sum,
+				     (unsigned long long)c->sum);
+	sec->sum_line = it->lineno;
+	return 0;
+}
+
+/* "vcpu N": starts the section of vCPU N */
+static int parse_vcpu(const struct kx_lines *it, const struct kx_field *f,
+		      int nf, struct kx_snapshot *s, struct section *sec,
+		      struct kx_err *e)
+{
+	struct kx_vcpu_counters *v;
+	uint64_t id;
+
+	if (!s->scope[0])
+		return kx_lines_fail(it, e,
+				     "'vcpu' section in a snapshot that is "
+				     "not a VM's (no 'scope <pid>-<fd>' "
+				     "line)");
+	if (nf != 2 || kx_parse_u64(f[1].p, f[1].n, &id) ||
+	    id >= KX_MAX_VCPUS)
+		return kx_lines_fail(it, e,
+				     "expected 'vcpu N' (N from 0 to %d)",
+				     KX_MAX_VCPUS - 1);
+	if (!sec->sum_line)
+		return kx_lines_fail(it, e,
+				     "'vcpu' line before the 'sum' line of "
+				     "the previous section");
+	if (s->nvcpu && (int)id <= s->vcpu[s->nvcpu - 1].id)
+		return kx_lines_fail(it, e,
+				     "vcpu %d after vcpu %d (expected in "
+				     "increasing order, once each)",
+				     (int)id, s->vcpu[s->nvcpu - 1].id);
+	if (!(s->nvcpu & (s->nvcpu + 1))) {
+		/* full at 0, 1, 3, 7, ... entries: double */
+		size_t cap = (s->nvcpu + 1) * 2;
+		struct kx_vcpu_counters *nv =
+			realloc(s->vcpu, cap * sizeof(*nv));
+
+		if (!nv)
+			return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+		s->vcpu = nv;
+	}
+	v = &s->vcpu[s->nvcpu++];
+	memset(v, 0, sizeof(*v));
+	v->id = (int)id;
+	memcpy(v->c.vendor, s->c.vendor, sizeof(v->c.vendor));
+	memset(sec, 0, sizeof(*sec));
+	sec->c = &v->c;
+	return 0;
+}
+
+static int parse_body(struct kx_lines *it, uint64_t version,
 		      struct kx_snapshot *s, struct kx_err *e)
 {
 	struct kx_field f[KX_FIELDS_MAX];
 	unsigned seen[K_NHEAD] = { 0 };
-	unsigned sum_line = 0, end_line = 0;
-	uint64_t sum = 0, version;
-	struct kx_lines it;
+	unsigned end_line = 0, scope_line = 0;
+	struct section sec = { &s->c, 0, 0, 0 };
 	struct kx_reason r;
 	const char *line;
 	char q[48];
 	size_t n;
-	int rc, nf, k;
+	int rc, nf, k, v2 = version == KX_SNAPSHOT_VERSION_VM;
+
+	while ((rc = kx_lines_next(it, &line, &n, e)) == 1) {
+		if (end_line)
+			return kx_lines_fail(it, e,
+					     "data after the 'end' line (line "
+					     "%u)",
+					     end_line);
+		if (n && line[0] == '#')
+			continue;
+		nf = kx_split(line, n, f, KX_FIELDS_MAX);
+		if (nf == 0)
+			return kx_lines_fail(it, e, "empty line");
+		for (k = 0; k < K_NHEAD; k++)
+			if (kx_field_is(&f[0], head_keys[k]))
+				break;
+		if (k < K_NHEAD) {
+			if (nf != 2)
+				return kx_lines_fail(it, e,
+						     "expected '%s VALUE'",
+						     head_keys[k]);
+			if (seen[k])
+				return kx_lines_fail(it, e,
+						     "duplicate '%s' line "
+						     "(first on line %u)",
+						     head_keys[k], seen[k]);
+			if (s->c.n || sec.sum_line || s->nvcpu)
+				return kx_lines_fail(it, e,
+						     "'%s' after the reason "
+						     "lines",
+						     head_keys[k]);
+			rc = parse_head(it, k, &f[1], s, e);
+			if (rc)
+				return rc;
+			seen[k] = it->lineno;
+		} else if (kx_field_is(&f[0], "scope")) {
+			if (!v2)
+				return kx_lines_fail(it, e,
+						     "'scope' line in a version "
+						     "%d snapshot",
+						     (int)version);
+			if (nf != 2 || scope_line || s->c.n ||
+			    f[1].n >= sizeof(s->scope))
+				return kx_lines_fail(it, e,
+						     "expected one 'scope "
+						     "global' or 'scope "
+						     "<pid>-<fd>' line before "
+						     "the reasons");
+			scope_line = it->lineno;
+			if (kx_field_is(&f[1], "global"))
+				continue;
+			memcpy(s->scope, f[1].p, f[1].n);
+			s->scope[f[1].n] = '\0';
+			if (!kx_vm_name_valid(s->scope))
+				return kx_lines_fail(it, e,
+						     "bad scope '%s' (expected "
+						     "global or <pid>-<fd>)",
+						     s->scope);
+		} else if (kx_field_is(&f[0], "reason")) {
+			if (nf != 4)
+				return kx_lines_fail(it, e,
+						     "expected 'reason <code> "
+						     "<name> <count>'");
+			if (sec.sum_line)
+				return kx_lines_fail(it, e,
+						     "reason line after the "
+						     "'sum' line");
+			if (sec.ntime)
+				return kx_lines_fail(it, e,
+						     "reason line after the "
+						     "'time' lines");
+			rc = kx_reason_from_fields(it, f + 1, &r, e);
+			if (!rc)
+				rc = kx_counters_add(it, sec.c, &r, e);
+			if (rc)
+				return rc;
+		} else if (kx_field_is(&f[0], "time")) {
+			if (!v2)
+				return kx_lines_fail(it, e,
+						     "'time' line in a version "
+						     "%d snapshot",
+						     (int)version);
+			if (nf != 6)
+				return kx_lines_fail(it, e,
+						     "expected 'time <code> "
+						     "<name> <count> <total_ns> "
+						     "<max_ns>'");
+			if (sec.sum_line || sec.time_sum)
+				return kx_lines_fail(it, e,
+						     "time line after the "
+						     "'time_sum' or 'sum' "
+						     "line");
+			if (!sec.ntime && kx_counters_finish(it, sec.c, e))
+				return kx_lines_fail(it, e,
+						     "time line before the "
+						     "'other' reason line");
+			if (!sec.ntime)
+				kx_times_begin(sec.c);
+			rc = kx_time_from_fields(it, f + 1, sec.c, sec.ntime,
+						 e);
+			if (rc)
+				return rc;
+			sec.ntime++;
+		} else if (kx_field_is(&f[0], "time_sum")) {
+			rc = parse_time_sum(it, f, nf, &sec, e);
+			if (rc)
+				return rc;
+		} else if (kx_field_is(&f[0], "sum")) {
+			rc = parse_sum(it, f, nf, &sec, e);
+			if (rc)
+				return rc;
+			if (sec.c != &s->c)
+				sec.c->total_file = sec.c->sum;
+		} else if (kx_field_is(&f[0], "vcpu")) {
+			if (!v2)
+				return kx_lines_fail(it, e,
+						     "'vcpu' line in a version "
+						     "%d snapshot",
+						     (int)version);
+			rc = parse_vcpu(it, f, nf, s, &sec, e);
+			if (rc)
+				return rc;
+		} else if (kx_field_is(&f[0], "end")) {
+			if (nf != 1)
+				return kx_lines_fail(it, e,
+						     "expected 'end' alone");
+			if (!sec.sum_line)
+				return kx_lines_fail(it, e,
+						     "'end' without a 'sum' "
+						     "line before it");
+			end_line = it->lineno;
+		} else {
+			kx_quote(q, sizeof(q), f[0].p, f[0].n);
+			return kx_lines_fail(it, e, "unknown key '%s'", q);
+		}
+	}
+	if (rc)
+		return rc;
+	it->lineno++;
+	if (!end_line)
+		return kx_lines_fail(it, e,
+				     "end of file without the 'end' line "
+				     "(file truncated?)");
+	for (k = 0; k < K_NHEAD; k++)
+		if (!seen[k])
+			return kx_lines_fail(it, e,
+					     "end of file: no '%s' line",
+					     head_keys[k]);
+	if (v2 && !scope_line)
+		return kx_lines_fail(it, e,
+				     "end of file: no 'scope' line in a "
+				     "version %d snapshot",
+				     KX_SNAPSHOT_VERSION_VM);
+	for (n = 0; n < s->nvcpu; n++)
+		memcpy(s->vcpu[n].c.vendor, s->c.vendor, sizeof(s->c.vendor));
+	return 0;
+}
+
+int kx_snapshot_parse(const char *buf, size_t len, const char *fname,
+		      struct kx_snapshot *s, struct kx_err *e)
+{
+	struct kx_field f[KX_FIELDS_MAX];
+	uint64_t version;
+	struct kx_lines it;
+	const char *line;
+	char q[48];
+	size_t n;
+	int rc, nf;
 
 	memset(s, 0, sizeof(*s));
 	kx_lines_init(&it, buf, len, fname);
@@ -180,134 +565,14 @@ int kx_snapshot_parse(const char *buf, size_t len, const char *fname,
 				     q, KX_SNAPSHOT_VERSION,
 				     KX_SNAPSHOT_VERSION_VM);
 	}
-
-	while ((rc = kx_lines_next(&it, &line, &n, e)) == 1) {
-		if (end_line)
-			return kx_lines_fail(&it, e,
-					     "data after the 'end' line (line "
-					     "%u)",
-					     end_line);
-		if (n && line[0] == '#')
-			continue;
-		nf = kx_split(line, n, f, KX_FIELDS_MAX);
-		if (nf == 0)
-			return kx_lines_fail(&it, e, "empty line");
-		for (k = 0; k < K_NHEAD; k++)
-			if (kx_field_is(&f[0], head_keys[k]))
-				break;
-		if (k < K_NHEAD) {
-			if (nf != 2)
-				return kx_lines_fail(&it, e,
-						     "expected '%s VALUE'",
-						     head_keys[k]);
-			if (seen[k])
-				return kx_lines_fail(&it, e,
-						     "duplicate '%s' line "
-						     "(first on line %u)",
-						     head_keys[k], seen[k]);
-			if (s->c.n || sum_line)
-				return kx_lines_fail(&it, e,
-						     "'%s' after the reason "
-						     "lines",
-						     head_keys[k]);
-			rc = parse_head(&it, k, &f[1], s, e);
-			if (rc)
-				return rc;
-			seen[k] = it.lineno;
-		} else if (kx_field_is(&f[0], "scope")) {
-			if (version != KX_SNAPSHOT_VERSION_VM)
-				return kx_lines_fail(&it, e,
-						     "'scope' line in a version "
-						     "%d snapshot",
-						     (int)version);
-			if (nf != 2 || s->scope[0] || s->c.n ||
-			    f[1].n >= sizeof(s->scope))
-				return kx_lines_fail(&it, e,
-						     "expected one 'scope "
-						     "<pid>-<fd>' line before "
-						     "the reasons");
-			memcpy(s->scope, f[1].p, f[1].n);
-			s->scope[f[1].n] = '\0';
-			if (!kx_vm_name_valid(s->scope))
-				return kx_lines_fail(&it, e,
-						     "bad scope '%s' (expected "
-						     "<pid>-<fd>)",
-						     s->scope);
-		} else if (kx_field_is(&f[0], "reason")) {
-			if (nf != 4)
-				return kx_lines_fail(&it, e,
-						     "expected 'reason <code> "
-						     "<name> <count>'");
-			if (sum_line)
-				return kx_lines_fail(&it, e,
-						     "reason line after the "
-						     "'sum' line");
-			rc = kx_reason_from_fields(&it, f + 1, &r, e);
-			if (!rc)
-				rc = kx_counters_add(&it, &s->c, &r, e);
-			if (rc)
-				return rc;
-		} else if (kx_field_is(&f[0], "sum")) {
-			if (nf != 2)
-				return kx_lines_fail(&it, e,
-						     "expected 'sum VALUE'");
-			if (sum_line)
-				return kx_lines_fail(&it, e,
-						     "duplicate 'sum' line");
-			rc = kx_counters_finish(&it, &s->c, e);
-			if (rc) {
-				/* report it on this line, not the next */
-				return kx_lines_fail(&it, e,
-						     "'sum' line before the "
-						     "'other' reason line");
-			}
-			if (kx_parse_u64(f[1].p, f[1].n, &sum)) {
-				kx_quote(q, sizeof(q), f[1].p, f[1].n);
-				return kx_lines_fail(&it, e,
-						     "bad sum '%s'", q);
-			}
-			if (sum != s->c.sum)
-				return kx_lines_fail(&it, e,
-						     "sum %llu does not match "
-						     "the reason counts, which "
-						     "add up to %llu (file "
-						     "corrupted?)",
-						     (unsigned long long)sum,
-						     (unsigned long long)
-							     s->c.sum);
-			sum_line = it.lineno;
-		} else if (kx_field_is(&f[0], "end")) {
-			if (nf != 1)
-				return kx_lines_fail(&it, e,
-						     "expected 'end' alone");
-			if (!sum_line)
-				return kx_lines_fail(&it, e,
-						     "'end' without a 'sum' "
-						     "line before it");
-			end_line = it.lineno;
-		} else {
-			kx_quote(q, sizeof(q), f[0].p, f[0].n);
-			return kx_lines_fail(&it, e, "unknown key '%s'", q);
-		}
-	}
+	if (version == KX_SNAPSHOT_VERSION && len > KX_SNAPSHOT_MAX)
+		return kx_fail(e, KX_EXIT_BADINPUT,
+			       "%s: too large (more than %d bytes)", fname,
+			       KX_SNAPSHOT_MAX);
+	rc = parse_body(&it, version, s, e);
 	if (rc)
-		return rc;
-	it.lineno++;
-	if (!end_line)
-		return kx_lines_fail(&it, e,
-				     "end of file without the 'end' line "
-				     "(file truncated?)");
-	for (k = 0; k < K_NHEAD; k++)
-		if (!seen[k])
-			return kx_lines_fail(&it, e,
-					     "end of file: no '%s' line",
-					     head_keys[k]);
-	if (version == KX_SNAPSHOT_VERSION_VM && !s->scope[0])
-		return kx_lines_fail(&it, e,
-				     "end of file: no 'scope' line in a "
-				     "version %d snapshot",
-				     KX_SNAPSHOT_VERSION_VM);
-	return 0;
+		kx_snapshot_release(s);
+	return rc;
 }
 
 int kx_snapshot_load(const char *path, struct kx_snapshot *s,
@@ -318,8 +583,8 @@ int kx_snapshot_load(const char *path, struct kx_snapshot *s,
 	char *buf;
 	int r;
 
-	r = kx_read_file(path, KX_SNAPSHOT_MAX, &buf, &len, KX_EXIT_BADINPUT,
-			 e);
+	r = kx_read_file(path, KX_SNAPSHOT_MAX_V2, &buf, &len,
+			 KX_EXIT_BADINPUT, e);
 	if (r)
 		return r;
 	r = kx_snapshot_parse(buf, len, name, s, e);

@@ -11,10 +11,20 @@
 #include "probe.h"
 #include "vm.h"
 
-#define KX_SNAPSHOT_VERSION 1	 /* of the global counters */
-#define KX_SNAPSHOT_VERSION_VM 2 /* adds a "scope" line: the VM's name */
+/* Format 1: the global counters. Format 2 (written only when needed: a
+ * VM's counters, handling times or vCPU sections) adds a "scope" line,
+ * "time" lines and "vcpu N" sections. Both are read. */
+#define KX_SNAPSHOT_VERSION 1
+#define KX_SNAPSHOT_VERSION_VM 2
 #define KX_SNAPSHOT_MAGIC "kvmexit-read-snapshot"
-#define KX_SNAPSHOT_MAX (128 * 1024) /* bytes */
+#define KX_SNAPSHOT_MAX (128 * 1024)	    /* bytes of a format-1 file */
+#define KX_SNAPSHOT_MAX_V2 (16 * 1024 * 1024) /* of a format-2 file */
+
+/* A vCPU's counters in a VM's snapshot. */
+struct kx_vcpu_counters {
+	int id;
+	struct kx_counters c;
+};
 
 struct kx_snapshot {
 	struct kx_time wall; /* CLOCK_REALTIME */
@@ -23,18 +33,31 @@ struct kx_snapshot {
 	char kernel[KX_KERNEL_MAX];
 	struct kx_counters c; /* vendor, total_file, sum and reasons */
 	char scope[KX_VM_NAME_MAX]; /* "" global, else the VM's name */
+	/* a VM's vCPUs (--per-vcpu), by id; malloc'd: kx_snapshot_release */
+	size_t nvcpu;
+	struct kx_vcpu_counters *vcpu;
 };
 
-/* Reads the counters in root (or, if vm, that VM's, with root's vendor)
- * and the clocks, boot id and kernel release. */
+/* Reads the counters in root (or, if vm, that VM's, with root's vendor,
+ * and with per_vcpu its vCPUs' too) and the clocks, boot id and kernel
+ * release. */
 int kx_snapshot_take(const char *root, int is_default_root,
-		     const struct kx_vm *vm, struct kx_snapshot *s,
-		     struct kx_err *e);
+		     const struct kx_vm *vm, int per_vcpu,
+		     struct kx_snapshot *s, struct kx_err *e);
+
+/* Frees the vCPU sections of s (s itself stays). */
+void kx_snapshot_release(struct kx_snapshot *s);
+/* kx_snapshot_release(s), then free(s); NULL is fine. */
+void kx_snapshot_free(struct kx_snapshot *s);
+/* The format version kx_snapshot_format writes for s. */
+int kx_snapshot_version(const struct kx_snapshot *s);
 
 /* Appends the snapshot file text to b. */
 void kx_snapshot_format(const struct kx_snapshot *s, struct kx_buf *b);
 
-/* Parses snapshot text; errors name fname and the line (KX_EXIT_BADINPUT). */
+/* Parses snapshot text; errors name fname and the line (KX_EXIT_BADINPUT).
+ * s is overwritten (release it first if it holds vCPU sections); on
+ * failure its vCPU sections are already released. */
 int kx_snapshot_parse(const char *buf, size_t len, const char *fname,
 		      struct kx_snapshot *s, struct kx_err *e);
 

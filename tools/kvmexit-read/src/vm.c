@@ -136,7 +136,8 @@ int kx_vm_find(const char *vm_root, const char *sel, struct kx_vm *vm,
 			       sel);
 	if (!by_pid) {
 		if (!has_file(vm_root, sel, "exit_reasons")) {
-			if (has_file(vm_root, sel, "exits"))
+			/* KVM made the directory, but not our files */
+			if (has_file(vm_root, sel, "."))
 				return kx_fail(e, KX_EXIT_UNAVAILABLE,
 					       "VM %s has no per-VM exit "
 					       "statistics: set "
@@ -145,8 +146,12 @@ int kx_vm_find(const char *vm_root, const char *sel, struct kx_vm *vm,
 					       "the VM is created",
 					       sel);
 			return kx_fail(e, KX_EXIT_UNAVAILABLE,
-				       "no VM %s in %s (see --list-vms)", sel,
-				       vm_root);
+				       "no VM %s in %s (see --list-vms; VMs "
+				       "have per-VM exit statistics if "
+				       "/sys/module/kvm/parameters/"
+				       "exit_stats_per_vm was Y when they were "
+				       "created)",
+				       sel, vm_root);
 		}
 		snprintf(vm->name, sizeof(vm->name), "%s", sel);
 		snprintf(vm->dir, sizeof(vm->dir), "%s/%s", vm_root, sel);
@@ -195,7 +200,8 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int kx_vm_vcpus(const struct kx_vm *vm, int *ids, int max, struct kx_err *e)
+int kx_vm_vcpus(const struct kx_vm *vm, int strict, int *ids, int max,
+		struct kx_err *e)
 {
 	DIR *d = opendir(vm->dir);
 	struct dirent *de;
@@ -209,8 +215,19 @@ int kx_vm_vcpus(const struct kx_vm *vm, int *ids, int max, struct kx_err *e)
 		const char *p = de->d_name;
 
 		if (strncmp(p, "vcpu", 4) || !all_digits(p + 4, strlen(p + 4)) ||
-		    !has_file(vm->dir, p, "exit_reasons"))
+		    (p[4] == '0' && p[5]) || strlen(p + 4) > 9)
 			continue;
+		if (!has_file(vm->dir, p, "exit_reasons")) {
+			if (!strict)
+				continue;
+			kx_fail(e, KX_EXIT_BADINPUT,
+				"%s/%s/exit_reasons: missing, but "
+				"%s/exit_reasons exists (a vCPU being created, "
+				"or a broken VM directory)",
+				vm->dir, p, vm->dir);
+			closedir(d); /* p is gone with it */
+			return -KX_EXIT_BADINPUT;
+		}
 		if (n == max) {
 			closedir(d);
 			return -kx_fail(e, KX_EXIT_BADINPUT,
@@ -261,7 +278,7 @@ int kx_vm_list(const char *root, const char *vm_root, const char *sysroot,
 			break;
 		x->exits = c.sum;
 		x->timed = c.has_time;
-		k = kx_vm_vcpus(&vm, ids, KX_MAX_VCPUS, e);
+		k = kx_vm_vcpus(&vm, 0, ids, KX_MAX_VCPUS, e);
 		if (k < 0) {
 			r = -k;
 			if (r == KX_EXIT_UNAVAILABLE) {

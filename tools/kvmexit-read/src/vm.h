@@ -30,8 +30,11 @@ int kx_vm_name_valid(const char *name);
  * KX_EXIT_UNAVAILABLE (or KX_EXIT_USAGE for a malformed sel), saying why. */
 int kx_vm_find(const char *vm_root, const char *sel, struct kx_vm *vm,
 	       struct kx_err *e);
-/* The vCPU numbers of vm (vcpuN/ with exit_reasons), sorted; their count. */
-int kx_vm_vcpus(const struct kx_vm *vm, int *ids, int max, struct kx_err *e);
+/* The vCPU numbers of vm (its vcpuN/ directories), sorted; their count, or
+ * minus an exit code. A vcpuN/ without exit_reasons is skipped, or if
+ * strict an error (KX_EXIT_BADINPUT) naming the missing file. */
+int kx_vm_vcpus(const struct kx_vm *vm, int strict, int *ids, int max,
+		struct kx_err *e);
 /* Fills out with "vm->dir/vcpuN". */
 void kx_vm_vcpu_dir(const struct kx_vm *vm, int id, char *out, size_t size);
 

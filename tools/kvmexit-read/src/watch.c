@@ -9,6 +9,7 @@
 #include "diff.h"
 #include "output.h"
 #include "snapshot.h"
+#include "vm.h"
 
 static void ts_add(struct timespec *t, const struct kx_time *d)
 {
@@ -33,6 +34,7 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 	struct kx_diff *d = calloc(1, sizeof(*d));
 	struct timespec deadline, now;
 	struct kx_time start;
+	const char *src = o->vm_sel ? o->vm_sel->dir : o->root;
 	struct kx_buf b;
 	uint64_t seq;
 	int r, cur = 0;
@@ -42,7 +44,8 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 		r = kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
 		goto out;
 	}
-	r = kx_snapshot_take(o->root, o->root_is_default, o->vm_sel, s[0], e);
+	r = kx_snapshot_take(o->root, o->root_is_default, o->vm_sel, 0, s[0],
+			     e);
 	if (r)
 		goto out;
 	start = s[0]->boot;
@@ -64,7 +67,7 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 			goto out;
 		}
 		r = kx_snapshot_take(o->root, o->root_is_default, o->vm_sel,
-				     s[!cur], e);
+				     0, s[!cur], e);
 		if (r)
 			goto out;
 		/* same boot and kernel: only resets can be "forced" */
@@ -78,7 +81,7 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 				      "\"seq\":%llu,\"elapsed_seconds\":%.3f,",
 				      KX_JSON_FORMAT, (unsigned long long)seq,
 				      kx_time_sub(&s[!cur]->boot, &start));
-			kx_json_diff_members(d, o->root, o->root, &b);
+			kx_json_diff_members(d, src, src, &b);
 			kx_buf_puts(&b, "}\n");
 		} else {
 			kx_watch_line(d, kx_time_sub(&s[!cur]->boot, &start),
@@ -97,7 +100,7 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 out:
 	kx_buf_free(&b);
 	free(d);
-	free(s[0]);
-	free(s[1]);
+	kx_snapshot_free(s[0]);
+	kx_snapshot_free(s[1]);
 	return r;
 }

@@ -52,7 +52,7 @@ static void in_process(const char *dir, long runs, int fmt)
 
 	kx_buf_init(&b);
 	for (i = 0; i < runs; i++) {
-		if (kx_snapshot_take(dir, 0, &s, &e)) {
+		if (kx_snapshot_take(dir, 0, NULL, 0, &s, &e)) {
 			fprintf(stderr, "bench: %s\n", e.msg);
 			exit(1);
 		}

@@ -211,7 +211,9 @@ prom_check() {
 				{ bad = bad " labels:" NR; next }
 			rest = substr(rest, RLENGTH + 1)
 		}
-		if (rest !~ /^ [0-9]+$/) bad = bad " value:" NR
+		# integers; seconds (the handling-time families) as decimals
+		if (name ~ /_seconds(_total)?$/ ? rest !~ /^ [0-9]+\.[0-9]+$/ : rest !~ /^ [0-9]+$/)
+			bad = bad " value:" NR
 		samples++
 	}
 	END { print samples + 0; if (bad != "") { print "bad" bad; exit 1 } }' "$1"
@@ -551,13 +553,16 @@ check_out 'CODE    REASON          COUNT    SHARE       AVG       MAX
         total            1553  100.00%     1.2us    30.0us'
 tap "time_by_reason adds AVG and MAX handling time columns"
 
+# comm PID: what --list-vms shows as the COMMAND of a process
+comm() {
+	c=$(cat "/proc/$1/comm" 2>/dev/null) || c='?'
+	printf '%s' "$c" | tr -c '!-~' _
+}
 run "$B" $VR --list-vms
 check_rc 0
-check_out 'VM                    PID COMMAND           VCPUS          EXITS  TIMES
-1234-11              1234 ?                     2            553  yes
-4321-5               4321 ?                     1           1002  no
-777-1                 777 ?                     0              7  no
-777-2                 777 ?                     0              7  no'
+check_out "$(printf '%-16s %8s %-16s %6s %14s  %s\n' VM PID COMMAND VCPUS EXITS TIMES \
+	1234-11 1234 "$(comm 1234)" 2 553 yes 4321-5 4321 "$(comm 4321)" 1 1002 no \
+	777-1 777 "$(comm 777)" 0 7 no 777-2 777 "$(comm 777)" 0 7 no)"
 run "$B" $VR --list-vms --json
 check_rc 0
 printf '%s\n' "$out" | python3 -c '
@@ -566,8 +571,8 @@ d = json.load(sys.stdin)
 assert d["type"] == "vms" and d["format"] == 1, d
 v = {x["vm"]: x for x in d["vms"]}
 assert sorted(v) == ["1234-11", "4321-5", "777-1", "777-2"], v
-assert v["1234-11"] == {"vm": "1234-11", "pid": 1234, "comm": "?", "vcpus": 2,
-                        "exits": 553, "time_stats": True}, v["1234-11"]
+assert v["1234-11"] == {"vm": "1234-11", "pid": 1234, "comm": v["1234-11"]["comm"],
+                        "vcpus": 2, "exits": 553, "time_stats": True}, v["1234-11"]
 assert v["4321-5"]["time_stats"] is False and v["4321-5"]["exits"] == 1002
 ' 2>"$T/py" || bad "--list-vms --json: $(cat "$T/py")"
 KVMEXIT_VM_ROOT=$F/vm/kvm run "$B" --root "$F/vmx-basic" --list-vms
@@ -619,12 +624,20 @@ run "$B" $VR --vm 1234-12
 check_rc 3; contains "$err" "exit_stats_per_vm to Y before the VM is created" "no stats"
 run "$B" $VR --vm 99
 check_rc 3; contains "$err" "no VM of process 99" "missing VM"
+contains "$err" "exit_stats_per_vm to Y before creating it" "missing VM"
+run "$B" $VR --vm 99-1
+check_rc 3; contains "$err" "no VM 99-1 in $F/vm/kvm (see --list-vms; VMs have per-VM exit statistics if" "missing VM name"
+mkdir -p "$T/k12/kvm/55-1" "$T/k12/kvm_exits"
+run "$B" --root "$T/k12/kvm_exits" --vm 55-1
+check_rc 3; check_err "kvmexit-read: VM 55-1 has no per-VM exit statistics: set /sys/module/kvm/parameters/exit_stats_per_vm to Y before the VM is created"
 run "$B" $VR --vm 12x
 check_rc 2; contains "$err" "expected a process id or a VM's debugfs name" "bad --vm"
 run "$B" $VR --per-vcpu
 check_rc 2; contains "$err" "--per-vcpu needs --vm" "usage"
-run "$B" $VR --vm 1234 --per-vcpu --save "$T/x.snap"
-check_rc 2; contains "$err" "--per-vcpu only applies to printing" "usage"
+run "$B" $VR --vm 1234 --per-vcpu --watch 1 --count 1
+check_rc 2; contains "$err" "--per-vcpu only applies to printing the counters, --save and --diff, not to --watch" "usage"
+run "$B" $VR --vm 1234 --per-vcpu --reset
+check_rc 2
 run "$B" $VR --vm 1234 --list-vms
 check_rc 2
 tap "--vm: by name, ambiguous pid, VM without statistics, missing VM, bad values, usage"
@@ -650,7 +663,10 @@ contains "$(head -1 "$T/vm.snap")" "kvmexit-read-snapshot 2" "VM snapshot versio
 contains "$(cat "$T/vm.snap")" "scope 1234-11" "VM snapshot scope"
 run "$B" $VR --save "$T/g.snap"
 check_rc 0
-contains "$(head -1 "$T/g.snap")" "kvmexit-read-snapshot 1" "global snapshot version"
+contains "$(head -2 "$T/g.snap")" "kvmexit-read-snapshot 2" "global timed snapshot version"
+contains "$(cat "$T/g.snap")" "
+scope global
+" "global timed snapshot scope"
 run "$B" $VR --diff "$T/vm.snap" --json
 check_rc 0
 printf '%s\n' "$out" | python3 -c '
@@ -669,6 +685,282 @@ sed '/^scope /d' "$T/vm.snap" >"$T/noscope.snap"
 run "$B" $VR --diff "$T/noscope.snap"
 check_rc 5; contains "$err" "no 'scope' line in a version 2 snapshot" "v2 without scope"
 tap "VM snapshots: version 2 with scope, diff against the same VM now, scope mismatch refused even with --force"
+
+# --- per VM and handling times: more ---------------------------------------
+# a VM of this shell: --list-vms shows its command from /proc/PID/comm
+mkdir -p "$T/kl/kvm/$$-3" "$T/kl/kvm/$$-3/vcpu0" "$T/kl/kvm/4194305-1" "$T/kl/kvm_exits"
+cp "$F/vm/kvm_exits/"* "$T/kl/kvm_exits/"
+cp "$F/vm/kvm/4321-5/exit_reasons" "$T/kl/kvm/$$-3/"
+cp "$F/vm/kvm/4321-5/exit_reasons" "$T/kl/kvm/$$-3/vcpu0/"
+cp "$F/vm/kvm/777-1/exit_reasons" "$T/kl/kvm/4194305-1/"
+mkdir -p "$T/kl/kvm/not-a-vm" "$T/kl/kvm/12-x"
+cp "$F/vm/kvm/777-1/exit_reasons" "$T/kl/kvm/not-a-vm/"
+run "$B" --root "$T/kl/kvm_exits" --list-vms --json
+check_rc 0
+got=$(printf '%s\n' "$out" | jq -c '[.vms[] | [.vm, .pid, .comm, .vcpus, .exits, .time_stats]] | sort_by(.[1])')
+[ "$got" = '[["'$$'-3",'$$',"'"$(comm $$)"'",1,1002,false],["4194305-1",4194305,"?",0,7,false]]' ] ||
+	bad "list: $got"
+[ "$(comm $$)" != "?" ] || bad "no comm for the shell"
+run "$B" --root "$T/kl/kvm_exits" --vm-root "$F/vm/kvm" --list-vms
+check_rc 0; contains "$out" "1234-11" "--vm-root"
+run "$B" --root "$T/kl/kvm_exits" --vm-root "$T/nonexistent" --list-vms
+check_rc 3; contains "$err" "$T/nonexistent: No such file or directory" "missing VM root"
+tap "--list-vms: COMMAND from /proc/PID/comm ('?' if gone), only <pid>-<fd> dirs, --vm-root"
+
+run "$B" $VR --vm 1234-11 --per-vcpu
+check_rc 0
+check_out 'VM 1234-11
+CODE    REASON          COUNT    SHARE       AVG       MAX
+0x000a  CPUID             500   90.42%     480ns     2.0us
+0x001e  IO_INSTRUCTION     50    9.04%     8.0us    30.0us
+0x000c  HLT                 2    0.36%         -         -
+0x0030  EPT_VIOLATION       1    0.18%     5.0us     5.0us
+        total             553  100.00%     1.2us    30.0us
+
+VM 1234-11 vcpu0
+CODE    REASON         COUNT    SHARE       AVG       MAX
+0x000a  CPUID            300   99.34%     500ns     2.0us
+0x000c  HLT                1    0.33%         -         -
+0x0030  EPT_VIOLATION      1    0.33%     5.0us     5.0us
+        total            302  100.00%     514ns     5.0us
+
+VM 1234-11 vcpu1
+CODE    REASON          COUNT    SHARE       AVG       MAX
+0x000a  CPUID             200   79.68%     450ns     1.5us
+0x001e  IO_INSTRUCTION     50   19.92%     8.0us    30.0us
+0x000c  HLT                 1    0.40%         -         -
+        total             251  100.00%     2.0us    30.0us'
+run "$B" $VR --vm 4321-5
+check_rc 0
+check_out 'VM 4321-5
+CODE    REASON          COUNT    SHARE
+0x001e  IO_INSTRUCTION   1000   99.80%
+0x000c  HLT                 1    0.10%
+0x0030  EPT_VIOLATION       1    0.10%
+        total            1002  100.00%'
+tap "--vm --per-vcpu table: the VM's block then one per vCPU; no time columns for an untimed VM"
+
+run "$B" $VR --json
+check_rc 0
+printf '%s\n' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["time_stats"] is True and "vm" not in d, d.keys()
+r = {x["name"]: x for x in d["reasons"]}
+assert all(set(x) == {"code", "name", "count", "time_count", "time_total_ns", "time_max_ns"}
+           for x in d["reasons"]), d["reasons"][0]
+assert r["IO_INSTRUCTION"] == {"code": "0x001e", "name": "IO_INSTRUCTION", "count": 50,
+                               "time_count": 50, "time_total_ns": 400000,
+                               "time_max_ns": 30000}, r["IO_INSTRUCTION"]
+assert r["other"]["time_count"] == 0
+' 2>"$T/py" || bad "global --json with times: $(cat "$T/py")"
+run "$B" $VR --vm 4321 --json
+printf '%s\n' "$out" | jq -e '.vm == "4321-5" and (has("time_stats") | not) and
+	(.reasons | map(has("time_count")) | any | not) and .total == 1002' >/dev/null ||
+	bad "untimed VM json: $out"
+tap "--json: time_count, time_total_ns, time_max_ns on every reason when the time file exists, none otherwise"
+
+run "$B" $VR --prometheus
+check_rc 0
+printf '%s\n' "$out" >"$T/p"
+got=$(prom_check "$T/p") || bad "format: $got"
+[ "$got" = $((1 + 4 * 63)) ] || bad "samples: $got"
+contains "$out" '# TYPE kvm_exit_handling_count_total counter' "prom"
+contains "$out" '# HELP kvm_exit_handling_seconds_total ' "prom"
+contains "$out" 'kvm_exit_handling_seconds_total{reason="CPUID",code="0x000a",vendor="vmx"} 0.000240000' "prom"
+contains "$out" 'kvm_exit_handling_max_seconds{reason="IO_INSTRUCTION",code="0x001e",vendor="vmx"} 0.000030000' "prom"
+contains "$out" 'kvm_exit_handling_count_total{reason="other",code="-",vendor="vmx"} 0' "prom"
+lacks "$out" 'vm=' "global prom"
+run "$B" $VR --vm 1234-11 --per-vcpu --prometheus
+check_rc 0
+printf '%s\n' "$out" >"$T/p"
+got=$(prom_check "$T/p") || bad "format: $got"
+[ "$got" = $((3 + 3 * 4 * 63)) ] || bad "samples: $got"
+contains "$out" 'kvm_exit_handling_max_seconds{reason="IO_INSTRUCTION",code="0x001e",vendor="vmx",vm="1234-11",vcpu="1"} 0.000030000' "prom"
+contains "$out" 'kvm_exits_total{vendor="vmx",vm="1234-11",vcpu="0"} 302' "prom"
+[ "$(grep -c '^# TYPE ' "$T/p")" = 5 ] || bad "TYPE lines: $(grep -c '^# TYPE ' "$T/p")"
+tap "--prometheus with times: kvm_exit_handling_{count,seconds}_total counters, max_seconds gauge, vm/vcpu labels"
+
+while IFS='|' read -r dir msg; do
+	run "$B" --root "$F/$dir"
+	check_rc 5
+	check_err "kvmexit-read: $F/$dir/time_by_reason$msg"
+	[ -z "$out" ] || bad "stdout not empty"
+	tap "malformed time file $dir: exit 5, names file and line"
+done <<'LIST'
+bad-time-code|:10: code '0x000b' of CPUID where by_reason has 0x000a
+bad-time-count-sum-overflow|:28: sum of the time counts overflows 64 bits
+bad-time-empty|:1: empty file
+bad-time-fields|:10: expected 5 fields '<code> <name> <count> <total_ns> <max_ns>', got 4
+bad-time-header-late|:11: '#' line is only allowed as the first line
+bad-time-huge|:10: total_ns '18446744073709551616' does not fit in 64 bits
+bad-time-long|:64: reason 'EXTRA' where by_reason has 'other' (files out of step?)
+bad-time-max|:10: max_ns 600000 above total_ns 500000
+bad-time-name|:10: reason 'CPUIDX' where by_reason has 'CPUID' (files out of step?)
+bad-time-negative|:10: count '-1000' is not an unsigned decimal number
+bad-time-short|:11: end of file after 9 time lines, by_reason has 63 reasons (file truncated?)
+bad-time-sum-overflow|:28: sum of the total_ns values overflows 64 bits
+bad-time-truncated|:64: last line has no newline (file truncated?)
+LIST
+
+VB="--root $F/vm-bad/kvm_exits"
+VD=$F/vm-bad/kvm
+while IFS='|' read -r vm msg; do
+	run "$B" $VB --vm "$vm" --per-vcpu
+	check_rc 5
+	check_err "kvmexit-read: $msg"
+	[ -z "$out" ] || bad "stdout not empty"
+	tap "broken VM directory $vm: exit 5, names the file"
+done <<LIST
+2-1|$VD/2-1/vcpu1/exit_reasons: missing, but $VD/2-1/exit_reasons exists (a vCPU being created, or a broken VM directory)
+3-1|$VD/3-1/vcpu0/exit_times: missing, but $VD/3-1/exit_times exists
+4-1|$VD/4-1/exit_reasons:1: expected 3 fields '<code> <name> <count>', got 2
+5-1|$VD/5-1/vcpu0/exit_times:10: count '18446744073709551616' does not fit in 64 bits
+6-1|$VD/6-1/exit_times:11: sum of the total_ns values overflows 64 bits
+LIST
+run "$B" $VB --vm 2-1
+check_rc 0; contains "$out" "VM 2-1" "VM without --per-vcpu"
+run "$B" $VB --list-vms
+check_rc 5; check_err "kvmexit-read: $VD/1-1/exit_times:64: last line has no newline (file truncated?)"
+tap "a broken VM directory fails --list-vms with the file and line; --vm without --per-vcpu reads only the VM"
+
+# --- format-2 snapshots and diffs with times and vCPUs --------------------
+run "$B" $VR --save "$T/g2.snap"
+check_rc 0
+[ "$(sed -n 7p "$T/g2.snap")" = "scope global" ] || bad "line 7: $(sed -n 7p "$T/g2.snap")"
+grep -q '^time 0x001e IO_INSTRUCTION 50 400000 30000$' "$T/g2.snap" || bad "time line"
+grep -q '^time - other 0 0 0$' "$T/g2.snap" || bad "time other line"
+grep -q '^time_sum 551 645000$' "$T/g2.snap" || bad "time_sum line"
+[ "$(grep -c '^time ' "$T/g2.snap")" = 63 ] || bad "time lines"
+run "$B" $VR --diff "$T/g2.snap" --json
+check_rc 0
+printf '%s\n' "$out" | jq -e '.total == 0 and .time_count == 0 and .time_max_ns == 30000 and
+	.reasons == [] and (has("vm") | not)' >/dev/null || bad "diff now: $out"
+run "$B" --root "$F/vmx-basic" --save "$T/g1.snap"
+[ "$(head -1 "$T/g1.snap")" = "kvmexit-read-snapshot 1" ] && ! grep -q '^scope\|^time' "$T/g1.snap" ||
+	bad "untimed global snapshot is not format 1"
+tap "--save of timed global counters: format 2, scope global, time and time_sum lines; untimed stays format 1"
+
+DIFF_T="$S/time-a.snap -> $S/time-b.snap: 10.000 s, 2003 exits, 200.30 exits/s
+CODE    REASON              DELTA    SHARE  RATE/s       AVG       MAX
+0x001e  IO_INSTRUCTION       1500   74.89%  150.00     3.0us    40.0us
+0x000a  CPUID                 500   24.96%   50.00     600ns     9.0us
+0x0001  EXTERNAL_INTERRUPT      3    0.15%    0.30     1.0us     1.5us
+        total                2003  100.00%  200.30     2.4us    40.0us"
+run "$B" --diff "$S/time-a.snap" "$S/time-b.snap"
+check_rc 0; check_out "$DIFF_T"; check_err ""
+run "$B" --diff "$S/time-a.snap" "$S/time-b.snap" --json
+got=$(printf '%s\n' "$out" | jq -c '[.total, .time_count, .time_total_ns, .time_max_ns, .reasons[0], (.reasons | length)]')
+[ "$got" = '[2003,2020,4820000,40000,{"code":"0x001e","name":"IO_INSTRUCTION","delta":1500,"per_second":150,"reset":false,"time_count":1500,"time_total_ns":4500000,"time_max_ns":40000},3]' ] ||
+	bad "json: $got"
+run "$B" --diff "$S/a.snap" "$S/time-b.snap"
+check_rc 0; check_out "$(printf '%s\n' "$DIFF_AB" | sed "1s|b.snap|time-b.snap|")"
+run "$B" --diff "$S/time-a.snap" "$S/b.snap" --json
+check_rc 0
+printf '%s\n' "$out" | jq -e '.total == 2003 and (has("time_count") | not) and
+	(.reasons[0] | has("time_count") | not)' >/dev/null || bad "v2 -> v1 json: $out"
+tap "--diff of timed snapshots: count and total_ns deltas, AVG of the interval, B's MAX; format 1 and 2 mix"
+
+DIFF_VM="VM 1234-11: $S/vm-a.snap -> $S/vm-b.snap: 4.000 s, 257 exits, 64.25 exits/s
+CODE    REASON          DELTA    SHARE  RATE/s       AVG       MAX
+0x000a  CPUID             157   61.09%   39.25     768ns     2.5us
+0x001e  IO_INSTRUCTION    100   38.91%   25.00     5.0us    30.0us
+        total             257  100.00%   64.25     2.4us    30.0us"
+run "$B" --diff "$S/vm-a.snap" "$S/vm-b.snap"
+check_rc 0; check_out "$DIFF_VM"
+run "$B" --diff "$S/vm-a.snap" "$S/vm-b.snap" --per-vcpu
+check_rc 0
+check_out "$DIFF_VM
+
+vcpu0: 4.000 s, 100 exits, 25.00 exits/s
+CODE    REASON  DELTA    SHARE  RATE/s       AVG       MAX
+0x000a  CPUID     100  100.00%   25.00     1.0us     2.5us
+        total     100  100.00%   25.00     1.0us     2.5us
+
+vcpu1: 4.000 s, 150 exits, 37.50 exits/s
+CODE    REASON          DELTA    SHARE  RATE/s       AVG       MAX
+0x001e  IO_INSTRUCTION    100   66.67%   25.00     5.0us    30.0us
+0x000a  CPUID              50   33.33%   12.50     400ns     1.5us
+        total             150  100.00%   37.50     3.5us    30.0us
+
+vcpu2 (new, counted from 0): 4.000 s, 7 exits, 1.75 exits/s
+CODE    REASON  DELTA    SHARE  RATE/s       AVG       MAX
+0x000a  CPUID       7  100.00%    1.75     100ns     100ns
+        total       7  100.00%    1.75     100ns     100ns"
+run "$B" --diff "$S/vm-a.snap" "$S/vm-b.snap" --per-vcpu --json
+check_rc 0
+printf '%s\n' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["vm"] == "1234-11" and d["total"] == 257, d
+assert [(v["vcpu"], v["new"], v["total"]) for v in d["vcpus"]] == [(0, False, 100), (1, False, 150), (2, True, 7)]
+assert d["total"] == sum(v["total"] for v in d["vcpus"])
+assert d["time_count"] == sum(v["time_count"] for v in d["vcpus"]) == 257
+assert d["vcpus"][1]["reasons"][0] == {"code": "0x001e", "name": "IO_INSTRUCTION", "delta": 100,
+    "per_second": 25, "reset": False, "time_count": 100, "time_total_ns": 500000, "time_max_ns": 30000}
+' 2>"$T/py" || bad "per-vcpu diff json: $(cat "$T/py")"
+tap "--diff --per-vcpu of VM snapshots: a block (JSON: vcpus) per vCPU, a new vCPU counts from 0, vCPUs add up"
+
+run "$B" --diff "$S/vm-a.snap" "$S/vm-other.snap" --force
+check_rc 6; check_err "kvmexit-read: refusing to diff $S/vm-a.snap and $S/vm-other.snap: they count different things (VM 1234-11 vs VM 4321-5)"
+run "$B" --diff "$S/time-a.snap" "$S/vm-b.snap" --force
+check_rc 6; contains "$err" "(all VMs vs VM 1234-11)" "scope"
+run "$B" --diff "$S/vm-novcpu.snap" "$S/vm-b.snap" --per-vcpu
+check_rc 6; check_err "kvmexit-read: --per-vcpu: $S/vm-novcpu.snap has no vCPU sections (save snapshots with --vm and --per-vcpu)"
+run "$B" --diff "$S/vm-novcpu.snap" "$S/vm-b.snap"
+check_rc 0; contains "$out" "257 exits" "VM diff without vCPU sections"
+run "$B" --diff "$S/vm-b.snap" "$S/vm-a.snap" --per-vcpu --force
+check_rc 0
+contains "$err" "kvmexit-read: warning: --force: the second snapshot was taken 4.000 s before the first" "stderr"
+contains "$err" "counter(s) went down" "stderr"
+tap "--diff refuses different scopes even with --force, and --per-vcpu without vCPU sections"
+
+mkdir -p "$T/vmt"
+cp -r "$F/vm/kvm_exits" "$F/vm/kvm" "$T/vmt/"
+run "$B" --root "$T/vmt/kvm_exits" --vm 1234 --per-vcpu --save "$T/vmt.snap"
+check_rc 0
+[ "$(grep -c '^vcpu ' "$T/vmt.snap")" = 2 ] || bad "vcpu sections"
+grep -q '^scope 1234-11$' "$T/vmt.snap" || bad "scope"
+sed 's/CPUID 300$/CPUID 340/' "$F/vm/kvm/1234-11/vcpu0/exit_reasons" >"$T/vmt/kvm/1234-11/vcpu0/exit_reasons"
+sed 's/CPUID 500$/CPUID 540/' "$F/vm/kvm/1234-11/exit_reasons" >"$T/vmt/kvm/1234-11/exit_reasons"
+run "$B" --root "$T/vmt/kvm_exits" --diff "$T/vmt.snap" --per-vcpu --json
+check_rc 0
+got=$(printf '%s\n' "$out" | jq -c '[.vm, .total, [.vcpus[] | .total], .to.source]')
+[ "$got" = '["1234-11",40,[40,0],"'"$T/vmt/kvm/1234-11"'"]' ] || bad "diff now: $got"
+run "$B" --root "$T/vmt/kvm_exits" --vm 1234 --per-vcpu --save - --json
+check_rc 2
+rm -r "$T/vmt/kvm/1234-11"
+run "$B" --root "$T/vmt/kvm_exits" --diff "$T/vmt.snap"
+check_rc 3
+check_err "kvmexit-read: $T/vmt.snap is a snapshot of VM 1234-11, which cannot be read now: no VM 1234-11 in $T/vmt/kvm (see --list-vms; VMs have per-VM exit statistics if /sys/module/kvm/parameters/exit_stats_per_vm was Y when they were created)"
+tap "--vm --per-vcpu --save: vCPU sections; --diff SNAP reads that VM now (its vCPUs too), fails if the VM is gone"
+
+cp -r "$F/vm/kvm" "$T/vmt/"
+run "$B" --root "$T/vmt/kvm_exits" --vm 1234-11 --watch 0.1 --count 1 --json
+check_rc 0
+printf '%s\n' "$out" | jq -e '.vm == "1234-11" and .to.source == "'"$T/vmt/kvm/1234-11"'" and
+	.time_count == 0 and .total == 0' >/dev/null || bad "watch: $out"
+run "$B" --root "$T/vmt/kvm_exits" --vm 1234-11 --json -- sh -c \
+	"sed 's/CPUID 500\$/CPUID 507/' '$F/vm/kvm/1234-11/exit_reasons' >'$T/vmt/kvm/1234-11/exit_reasons'"
+check_rc 0
+printf '%s\n' "$err" | jq -e '.type == "command" and .vm == "1234-11" and .total == 7 and
+	.from.source == "'"$T/vmt/kvm/1234-11"'"' >/dev/null || bad "command: $err"
+run "$B" --root "$T/vmt/kvm_exits" --vm 1234-11 --reset --json
+check_rc 0; check_out '{"type":"reset","format":1,"source":"'"$T/vmt/kvm/1234-11"'"}'
+[ "$(cat "$T/vmt/kvm/1234-11/exit_reasons")" = 0 ] || bad "VM's exit_reasons not reset"
+[ "$(cat "$T/vmt/kvm_exits/total")" = "$(cat "$F/vm/kvm_exits/total")" ] || bad "global total touched"
+tap "--vm with --watch, -- CMD (VM's deltas, VM source) and --reset (writes 0 to the VM's exit_reasons only)"
+
+while IFS='|' read -r file msg; do
+	run "$B" --diff "$S/$file" "$S/b.snap"
+	check_rc 5
+	check_err "kvmexit-read: $S/$file$msg"
+	tap "bad format-2 snapshot $file: exit 5, names file and line"
+done <<'LIST'
+hostile-timesum.snap|:135: time_sum 4021 8320000 does not match the time lines, which add up to 4020 8320000 (file corrupted?)
+hostile-vcpu-global.snap|:137: 'vcpu' section in a snapshot that is not a VM's (no 'scope <pid>-<fd>' line)
+hostile-time-v1.snap|:71: 'time' line in a version 1 snapshot
+LIST
 
 echo "1..$n"
 [ $failed = 0 ]

@@ -28,13 +28,15 @@ for f in "$here"/fixtures/*/by_reason "$here"/fixtures/*/vendor \
 	cp "$f" "$seeds/seed-$i"
 done
 # pairs of snapshots for the diff path
-for b in b c-reset d-otherboot e-svm g-older; do
+for pair in a:b a:c-reset a:d-otherboot a:e-svm a:g-older time-a:time-b \
+	a:time-b vm-a:vm-b vm-b:vm-a vm-a:vm-other vm-novcpu:vm-b; do
 	i=$((i + 1))
-	{ cat "$here/fixtures/snapshots/a.snap"; echo "--8<--"
-	  cat "$here/fixtures/snapshots/$b.snap"; } >"$seeds/seed-$i"
+	{ cat "$here/fixtures/snapshots/${pair%:*}.snap"; echo "--8<--"
+	  cat "$here/fixtures/snapshots/${pair#*:}.snap"; } >"$seeds/seed-$i"
 done
 # by_reason and its time file, for the time parser
-for d in "$here"/fixtures/vm/kvm_exits "$here"/fixtures/vm-bad/kvm_exits; do
+for d in "$here"/fixtures/vm/kvm_exits "$here"/fixtures/vm-bad/kvm_exits \
+	"$here"/fixtures/bad-time-*; do
 	i=$((i + 1))
 	{ cat "$d/by_reason"; echo "--8<--"; cat "$d/time_by_reason"; } >"$seeds/seed-$i"
 done

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* libFuzzer target: feeds the input to every parser (by_reason, vendor,
- * total, snapshot), renders what parses, and if the input holds two
- * snapshots separated by a line "--8<--", diffs them with and without
- * --force. Any crash, sanitizer report or broken invariant aborts. */
+ * total, snapshot formats 1 and 2), renders what parses, and if the input
+ * holds two parts separated by a line "--8<--", parses them as by_reason
+ * and its time file, and as two snapshots, which it diffs with and without
+ * --force (and per vCPU). Any crash, sanitizer report or broken invariant aborts. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,24 +27,45 @@ static void render_counters(const struct kx_snapshot *s)
 	uint64_t sum = 0;
 	size_t i;
 
-	for (i = 0; i < s->c.n; i++)
+	uint64_t tc = 0, tns = 0, tmax = 0;
+
+	for (i = 0; i < s->c.n; i++) {
 		sum += s->c.r[i].count;
+		tc += s->c.r[i].tcount;
+		tns += s->c.r[i].tns;
+		if (s->c.r[i].tmax > tmax)
+			tmax = s->c.r[i].tmax;
+		if (s->c.r[i].tmax > s->c.r[i].tns)
+			abort(); /* parsers must refuse max > total */
+	}
 	if (sum != s->c.sum || !s->c.n || !s->c.r[s->c.n - 1].is_other)
+		abort();
+	if (s->c.has_time && (tc != s->c.tcount_sum || tns != s->c.tns_sum ||
+			      tmax != s->c.tmax_all))
 		abort();
 	kx_buf_init(&b);
 	kx_table_counters(&s->c, &b);
 	kx_json_counters(s, "fuzz", &b);
+	if (s->scope[0])
+		kx_json_vm(s, "fuzz", &b);
 	kx_prom_counters(s, &b);
 	kx_buf_reset(&b);
 	/* a snapshot written out must read back identically */
 	kx_snapshot_format(s, &b);
-	again = malloc(sizeof(*again));
+	again = calloc(1, sizeof(*again));
 	if (!again || b.failed)
 		abort();
 	if (kx_snapshot_parse(b.p, b.len, "again", again, &e) ||
-	    again->c.n != s->c.n || again->c.sum != s->c.sum)
+	    again->c.n != s->c.n || again->c.sum != s->c.sum ||
+	    again->c.has_time != s->c.has_time ||
+	    again->c.tns_sum != s->c.tns_sum || again->nvcpu != s->nvcpu ||
+	    strcmp(again->scope, s->scope))
 		abort();
-	free(again);
+	for (i = 0; i < s->nvcpu; i++)
+		if (again->vcpu[i].id != s->vcpu[i].id ||
+		    again->vcpu[i].c.sum != s->vcpu[i].c.sum)
+			abort();
+	kx_snapshot_free(again);
 	kx_buf_free(&b);
 }
 
@@ -67,6 +89,14 @@ static void diff_both(const struct kx_snapshot *a, const struct kx_snapshot *b)
 		kx_table_diff(&d, "t", &out);
 		kx_json_diff(&d, "a", "b", &out);
 		kx_watch_line(&d, 1.0, &out);
+		if (a->nvcpu && b->nvcpu &&
+		    kx_diff_vcpus(&d, "a", "b", force, &e) == 0) {
+			if (!force && d.problems)
+				abort();
+			kx_table_diff_vcpus(&d, &out);
+			kx_json_diff(&d, "a", "b", &out);
+		}
+		kx_diff_release(&d);
 	}
 	kx_buf_free(&out);
 }
@@ -79,6 +109,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > KX_SNAPSHOT_MAX)
 		return 0;
+	kx_snapshot_release(&sa);
+	kx_snapshot_release(&sb);
 	memset(&sa, 0, sizeof(sa));
 	if (kx_parse_by_reason(buf, size, "fuzz", &sa.c, &e) == 0) {
 		strcpy(sa.c.vendor, "vmx");
@@ -112,6 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		render_counters(&sa);
 		diff_both(&sa, &sa);
 	}
+	kx_snapshot_release(&sa);
 	/* two snapshots: "A--8<--\nB" */
 	cut = NULL;
 	for (i = 0; i + 7 <= size; i++)
@@ -123,5 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    kx_snapshot_parse(cut + 7, size - (size_t)(cut - buf) - 7, "b", &sb,
 			      &e) == 0)
 		diff_both(&sa, &sb);
+	kx_snapshot_release(&sa);
+	kx_snapshot_release(&sb);
 	return 0;
 }

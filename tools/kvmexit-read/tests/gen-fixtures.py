@@ -113,18 +113,40 @@ def mutate(old, new, count=1):
     return VMX_BR.replace(old, new, count)
 
 
+def snap_section(counts, table, other, times):
+    """reason lines, time lines and time_sum if times (code -> (count, ns,
+    max)), and the sum line, of one set of counters"""
+    lines = ["reason 0x%04x %s %d" % (code, name, counts.get(code, 0))
+             for code, name in table]
+    lines.append("reason - other %d" % other)
+    if times is not None:
+        for code, name in table:
+            lines.append("time 0x%04x %s %d %d %d"
+                         % ((code, name) + times.get(code, (0, 0, 0))))
+        lines.append("time - other 0 0 0")
+        lines.append("time_sum %d %d" % (sum(t[0] for t in times.values()),
+                                         sum(t[1] for t in times.values())))
+    lines.append("sum %d" % (sum(counts.get(c, 0) for c, _ in table) + other))
+    return lines
+
+
 def snapshot(counts, wall, boot, boot_id="2b2bd94e-4c3f-4bb7-a2a1-1f0bd0a3c6e5",
              kernel="6.12.0-kes", vendor="vmx", table=VMX, other=0,
-             total=None, version=1):
+             total=None, version=1, scope=None, times=None, vcpus=()):
+    """vcpus: (id, counts, times) sections after the VM's"""
     s = sum(counts.get(c, 0) for c, _ in table) + other
     lines = ["kvmexit-read-snapshot %d" % version,
              "wall_time %s" % wall, "boottime %s" % boot,
              "boot_id %s" % boot_id, "kernel %s" % kernel,
-             "vendor %s" % vendor, "total %d" % (s if total is None else total)]
-    for code, name in table:
-        lines.append("reason 0x%04x %s %d" % (code, name, counts.get(code, 0)))
-    lines.append("reason - other %d" % other)
-    lines += ["sum %d" % s, "end"]
+             "vendor %s" % vendor]
+    if scope is not None:
+        lines.append("scope %s" % scope)
+    lines.append("total %d" % (s if total is None else total))
+    lines += snap_section(counts, table, other, times)
+    for vid, vc, vt in vcpus:
+        lines.append("vcpu %d" % vid)
+        lines += snap_section(vc, table, 0, vt)
+    lines.append("end")
     return "\n".join(lines) + "\n"
 
 
@@ -272,6 +294,108 @@ def vm_fixtures():
           times(VMX, {0x0a: (10, 1000, 500)}))
     write("vm-bad/kvm/1-1/exit_reasons", by_reason(VMX, {0x0a: 1}))
     write("vm-bad/kvm/1-1/exit_times", times(VMX, {})[:-30])
+    # 2-1: vcpu1/ without its files (KVM's own files only)
+    br1, t1 = by_reason(VMX, {0x0a: 1}), times(VMX, {0x0a: (1, 100, 100)})
+    for f, text in (("exit_reasons", br1), ("exit_times", t1)):
+        write("vm-bad/kvm/2-1/" + f, text)
+        write("vm-bad/kvm/2-1/vcpu0/" + f, text)
+    write("vm-bad/kvm/2-1/vcpu1/tsc-offset", "0\n")
+    # 3-1: timed VM whose vcpu0 lacks exit_times
+    write("vm-bad/kvm/3-1/exit_reasons", br1)
+    write("vm-bad/kvm/3-1/exit_times", t1)
+    write("vm-bad/kvm/3-1/vcpu0/exit_reasons", br1)
+    # 4-1: garbage instead of exit_reasons
+    write("vm-bad/kvm/4-1/exit_reasons", "hello world\n\x01\x02\n")
+    # 5-1: a count of 2^64 in a vCPU's exit_times
+    write("vm-bad/kvm/5-1/exit_reasons", br1)
+    write("vm-bad/kvm/5-1/exit_times", t1)
+    write("vm-bad/kvm/5-1/vcpu0/exit_reasons", br1)
+    write("vm-bad/kvm/5-1/vcpu0/exit_times",
+          times(VMX, {0x0a: (2**64, 100, 100)}))
+    # 6-1: total_ns values that add up to more than 64 bits
+    write("vm-bad/kvm/6-1/exit_reasons", br1)
+    write("vm-bad/kvm/6-1/exit_times",
+          times(VMX, {0x0a: (1, U64_MAX, 1), 0x0c: (1, 2, 1)}))
+
+    # /proc of a test system root, for --list-vms' COMMAND (unit tests)
+    write("vm/sysroot/proc/1234/comm", "qemu-system-x86\n")
+
+    # malformed time_by_reason next to a good by_reason: (name, text)
+    good_t = times(VMX, {0x0a: (1000, 500000, 2000)})
+    bad_t = {
+        "fields": good_t.replace("CPUID                        1000 500000 2000",
+                                 "CPUID 1000 500000"),
+        "huge": good_t.replace("1000 500000 2000", "1000 18446744073709551616 2000"),
+        "negative": good_t.replace("1000 500000 2000", "-1000 500000 2000"),
+        "max": good_t.replace("1000 500000 2000", "1000 500000 600000"),
+        "code": good_t.replace("0x000a CPUID", "0x000b CPUID"),
+        "name": good_t.replace("0x000a CPUID   ", "0x000a CPUIDX  "),
+        "short": good_t[:good_t.index("0x000c")],
+        "long": good_t.replace("- ", "0x0100 EXTRA 0 0 0\n- ", 1)
+                      .replace("\n-      other", "\n-      other"),
+        "sum-overflow": times(VMX, {0x0a: (1, U64_MAX, 5), 0x1e: (1, 1, 1)}),
+        "count-sum-overflow": times(VMX, {0x0a: (U64_MAX, 10, 5),
+                                          0x1e: (1, 1, 1)}),
+        "truncated": good_t[:-1],
+        "empty": "",
+        "header-late": good_t.replace("0x000c HLT", "# again\n0x000c HLT"),
+    }
+    for name, text in bad_t.items():
+        counters_dir("bad-time-" + name, "vmx", 2270, VMX_BR)
+        write("bad-time-%s/time_by_reason" % name, text)
+
+    # format-2 snapshots: global with times, a VM's with vCPU sections
+    S = "snapshots/"
+    ta = {0x0a: (1000, 500000, 2000), 0x1e: (1000, 3000000, 40000)}
+    tb = {0x0a: (1500, 800000, 9000), 0x1e: (2500, 7500000, 40000),
+          0x01: (20, 20000, 1500)}
+    b = dict(VMX_COUNTS)
+    b[0x0a] += 500
+    b[0x1e] += 1500
+    b[0x01] += 3
+    write(S + "time-a.snap", snapshot(VMX_COUNTS, "1732500000.250000000",
+                                      "1000.500000000", version=2,
+                                      scope="global", times=ta))
+    write(S + "time-b.snap", snapshot(b, "1732500010.250000000",
+                                      "1010.500000000", version=2,
+                                      scope="global", times=tb))
+    va = [(0, {0x0a: 300, 0x0c: 1}, {0x0a: (300, 150000, 2000)}),
+          (1, {0x0a: 200, 0x1e: 50}, {0x0a: (200, 90000, 1500),
+                                       0x1e: (50, 400000, 30000)})]
+    vb = [(0, {0x0a: 400, 0x0c: 1}, {0x0a: (400, 250000, 2500)}),
+          (1, {0x0a: 250, 0x1e: 150}, {0x0a: (250, 110000, 1500),
+                                        0x1e: (150, 900000, 30000)}),
+          (2, {0x0a: 7}, {0x0a: (7, 700, 100)})]
+
+    def vm_sum(v):
+        c, t = {}, {}
+        for _, vc, vt in v:
+            for k, x in vc.items():
+                c[k] = c.get(k, 0) + x
+            for k, x in vt.items():
+                o = t.get(k, (0, 0, 0))
+                t[k] = (o[0] + x[0], o[1] + x[1], max(o[2], x[2]))
+        return c, t
+    for name, v, wall, boot, scope in (
+            ("vm-a", va, "1732500000.250000000", "1000.500000000", "1234-11"),
+            ("vm-b", vb, "1732500004.250000000", "1004.500000000", "1234-11"),
+            ("vm-other", vb, "1732500004.250000000", "1004.500000000",
+             "4321-5")):
+        c, t = vm_sum(v)
+        write(S + name + ".snap", snapshot(c, wall, boot, version=2,
+                                           scope=scope, times=t, vcpus=v))
+    c, t = vm_sum(va)
+    write(S + "vm-novcpu.snap", snapshot(c, "1732500000.250000000",
+                                         "1000.500000000", version=2,
+                                         scope="1234-11", times=t))
+    text = snapshot(b, "1732500010.250000000", "1010.500000000", version=2,
+                    scope="global", times=tb)
+    write(S + "hostile-timesum.snap", text.replace("time_sum 4020", "time_sum 4021"))
+    write(S + "hostile-vcpu-global.snap",
+          text.replace("end\n", "vcpu 0\nreason - other 0\nsum 0\nend\n"))
+    write(S + "hostile-time-v1.snap",
+          snapshot(b, "1732500010.250000000", "1010.500000000")
+          .replace("\nsum ", "\ntime - other 0 0 0\nsum "))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@
 #include "probe.h"
 #include "snapshot.h"
 #include "tap.h"
+#include "vm.h"
 
 static struct kx_counters C;
 static struct kx_snapshot SA, SB;
@@ -180,6 +181,7 @@ static void test_vendor_total(void)
 static void make_snapshot(struct kx_snapshot *s, const char *br,
 			  uint64_t boot_sec)
 {
+	kx_snapshot_release(s);
 	memset(s, 0, sizeof(*s));
 	CHECK(kx_parse_by_reason(br, strlen(br), "f", &s->c, &E) == 0);
 	strcpy(s->c.vendor, "vmx");
@@ -766,6 +768,540 @@ static void test_helpers(void)
 	tap_group("helpers: quoting, times, numbers, boot ids");
 }
 
+/* --- handling times, format-2 snapshots, per-VM helpers ------------------ */
+
+static const char TIMES[] =
+	"# code name count total_ns max_ns\n"
+	"0x0000 EXCEPTION_NMI                0 0 0\n"
+	"0x0001 EXTERNAL_INTERRUPT           17 17000 5000\n"
+	"0x000a CPUID                        1000 500000 2000\n"
+	"0x000c HLT                          0 0 0\n"
+	"0x001e IO_INSTRUCTION               990 7000000 350000\n"
+	"0x0030 EPT_VIOLATION                1 4100000 4100000\n"
+	"-      other                        0 0 0\n";
+
+static int parse_times(const char *t)
+{
+	memset(&E, 0, sizeof(E));
+	if (parse_br(EXAMPLE))
+		return -1;
+	return kx_parse_times(t, strlen(t), "t", &C, &E);
+}
+
+static void expect_times_error(const char *t, const char *want)
+{
+	int r = parse_times(t);
+
+	CHECKF(r == KX_EXIT_BADINPUT && strstr(E.msg, want),
+	       "want '%s', got r=%d '%s'", want, r, E.msg);
+	CHECK(!C.has_time);
+}
+
+static char *edit_times(const char *old, const char *new)
+{
+	static char out[4096];
+	const char *p = strstr(TIMES, old);
+
+	if (!p)
+		abort();
+	snprintf(out, sizeof(out), "%.*s%s%s", (int)(p - TIMES), TIMES, new,
+		 p + strlen(old));
+	return out;
+}
+
+static void test_times(void)
+{
+	CHECK(parse_times(TIMES) == 0 && C.has_time);
+	CHECK(C.r[2].tcount == 1000 && C.r[2].tns == 500000 &&
+	      C.r[2].tmax == 2000);
+	CHECK(C.r[5].tcount == 1 && C.r[5].tmax == 4100000);
+	CHECK(C.tcount_sum == 2008 && C.tns_sum == 11617000 &&
+	      C.tmax_all == 4100000);
+	/* no header, codes with more digits: the same */
+	CHECK(parse_times(edit_times("# code name count total_ns max_ns\n"
+				     "0x0000 ",
+				     "0x00000000 ")) == 0 &&
+	      C.tcount_sum == 2008);
+	expect_times_error("", "t:1: empty file");
+	expect_times_error(edit_times("1000 500000 2000", "1000 500000"),
+			   "t:4: expected 5 fields '<code> <name> <count> "
+			   "<total_ns> <max_ns>', got 4");
+	expect_times_error(edit_times("1000 500000 2000", "1000 500000 2000 1"),
+			   "t:4: expected 5 fields");
+	expect_times_error(edit_times("0x000a CPUID", "0x000b CPUID"),
+			   "t:4: code '0x000b' of CPUID where by_reason has "
+			   "0x000a");
+	expect_times_error(edit_times("-      other", "0x0099 other"),
+			   "t:8: code '0x0099' of other where by_reason has -");
+	expect_times_error(edit_times("0x000a CPUID", "0x000a HLT"),
+			   "t:4: reason 'HLT' where by_reason has 'CPUID'");
+	expect_times_error(edit_times("1000 500000 2000", "1000 500000 600000"),
+			   "t:4: max_ns 600000 above total_ns 500000");
+	expect_times_error(edit_times("1000 500000", "1000 18446744073709551616"),
+			   "t:4: total_ns '18446744073709551616' does not fit "
+			   "in 64 bits");
+	expect_times_error(edit_times("2000\n", "2x00\n"),
+			   "t:4: max_ns '2x00' is not an unsigned decimal");
+	expect_times_error(edit_times("1000 500000 2000",
+				      "18446744073709551615 500000 2000"),
+			   "t:4: sum of the time counts overflows 64 bits");
+	expect_times_error(edit_times("7000000 350000",
+				      "18446744073709551615 350000"),
+			   "t:6: sum of the total_ns values overflows 64 bits");
+	expect_times_error(edit_times("-      other                        "
+				      "0 0 0\n",
+				      ""),
+			   "t:8: end of file after 6 time lines, by_reason "
+			   "has 7 reasons (file truncated?)");
+	expect_times_error(edit_times("0 0 0\n", "0 0 0\n# x\n"),
+			   "t:3: '#' line is only allowed as the first line");
+	expect_times_error(edit_times("-      other                        "
+				      "0 0 0\n",
+				      "-      other 0 0 0\n- other 0 0 0\n"),
+			   "t:9: more time lines than reasons (7)");
+	expect_times_error(edit_times("other                        0 0 0\n",
+				      "other 0 0 0"),
+			   "t:8: last line has no newline");
+	tap_group("time files: exact values and sums; every malformed line "
+		  "refused with file and line");
+}
+
+static void test_fmt_ns(void)
+{
+	static const struct {
+		uint64_t ns;
+		const char *want;
+	} t[] = {
+		{ 0, "0ns" },	      { 350, "350ns" },
+		{ 999, "999ns" },     { 1000, "1.0us" },
+		{ 1234, "1.2us" },    { 999949, "999.9us" },
+		{ 999950, "1.0ms" },  { 4100000, "4.1ms" },
+		{ 999949999, "999.9ms" }, { 999950000, "1.00s" },
+		{ 2000000000, "2.00s" },
+		{ UINT64_MAX, "18446744073.71s" },
+	};
+	char out[16];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		kx_fmt_ns(out, sizeof(out), t[i].ns);
+		CHECKF(!strcmp(out, t[i].want), "%llu: '%s', want '%s'",
+		       (unsigned long long)t[i].ns, out, t[i].want);
+	}
+	tap_group("durations: ns, us, ms and s, unit chosen after rounding");
+}
+
+static void test_time_table_json_prom(void)
+{
+	static const char want[] =
+		"CODE    REASON              COUNT    SHARE       AVG       MAX\n"
+		"0x000a  CPUID                1000   49.53%     500ns     2.0us\n"
+		"0x001e  IO_INSTRUCTION       1000   49.53%     7.1us   350.0us\n"
+		"0x0001  EXTERNAL_INTERRUPT     17    0.84%     1.0us     5.0us\n"
+		"0x000c  HLT                     1    0.05%         -         -\n"
+		"0x0030  EPT_VIOLATION           1    0.05%     4.1ms     4.1ms\n"
+		"        total                2019  100.00%     5.8us     4.1ms\n";
+	struct kx_buf b;
+
+	kx_buf_init(&b);
+	CHECK(parse_times(TIMES) == 0);
+	kx_table_counters(&C, &b);
+	CHECKF(b.p && !strcmp(b.p, want), "got:\n%s", b.p);
+	/* a time file of zeros (time accounting off): no columns */
+	kx_buf_reset(&b);
+	CHECK(parse_times("0x0000 EXCEPTION_NMI 0 0 0\n"
+			  "0x0001 EXTERNAL_INTERRUPT 0 0 0\n"
+			  "0x000a CPUID 0 0 0\n0x000c HLT 0 0 0\n"
+			  "0x001e IO_INSTRUCTION 0 0 0\n"
+			  "0x0030 EPT_VIOLATION 0 0 0\n- other 0 0 0\n") == 0);
+	kx_table_counters(&C, &b);
+	CHECKF(b.p && !strstr(b.p, "AVG"), "got:\n%s", b.p);
+	/* JSON and Prometheus of a small timed VM */
+	make_snapshot(&SA, "0x000a CPUID 3\n- other 1\n", 1000);
+	{
+		static const char t[] = "0x000a CPUID 2 1500 1000\n- other 1 7 7\n";
+
+		CHECK(kx_parse_times(t, strlen(t), "t", &SA.c, &E) == 0);
+	}
+	strcpy(SA.scope, "12-7");
+	kx_buf_reset(&b);
+	kx_json_counters(&SA, "/k/12-7", &b);
+	CHECKF(b.p && strstr(b.p, "\"vm\":\"12-7\",\"time_stats\":true,"
+				  "\"total\":4,") &&
+		       strstr(b.p, "{\"code\":\"0x000a\",\"name\":\"CPUID\","
+				   "\"count\":3,\"time_count\":2,"
+				   "\"time_total_ns\":1500,\"time_max_ns\":"
+				   "1000}"),
+	       "got:\n%s", b.p);
+	kx_buf_reset(&b);
+	kx_prom_counters(&SA, &b);
+	CHECKF(b.p && strstr(b.p, "kvm_exits_total{vendor=\"vmx\",vm=\"12-7\"} 4\n") &&
+		       strstr(b.p, "# TYPE kvm_exit_handling_count_total counter\n"
+				   "kvm_exit_handling_count_total{reason=\"CPUID\","
+				   "code=\"0x000a\",vendor=\"vmx\",vm=\"12-7\"} 2\n") &&
+		       strstr(b.p, "# TYPE kvm_exit_handling_seconds_total counter\n"
+				   "kvm_exit_handling_seconds_total{reason=\"CPUID\","
+				   "code=\"0x000a\",vendor=\"vmx\",vm=\"12-7\"} "
+				   "0.000001500\n") &&
+		       strstr(b.p, "# TYPE kvm_exit_handling_max_seconds gauge\n"
+				   "kvm_exit_handling_max_seconds{reason=\"CPUID\","
+				   "code=\"0x000a\",vendor=\"vmx\",vm=\"12-7\"} "
+				   "0.000001000\n") &&
+		       strstr(b.p, "kvm_exit_handling_max_seconds{reason=\"other\","
+				   "code=\"-\",vendor=\"vmx\",vm=\"12-7\"} "
+				   "0.000000007\n"),
+	       "got:\n%s", b.p);
+	kx_buf_free(&b);
+	tap_group("times: AVG/MAX table columns (none when all zero), JSON "
+		  "time keys, Prometheus handling-time families");
+}
+
+/* SA as a timed VM snapshot with two vCPUs: cpuid counts c0, c1 */
+static void make_vm_snapshot(struct kx_snapshot *s, uint64_t boot, int c0,
+			     int c1)
+{
+	char br[3][128], t[3][128];
+	int i, c[3] = { c0 + c1, c0, c1 };
+
+	for (i = 0; i < 3; i++) {
+		snprintf(br[i], sizeof(br[i]), "0x000a CPUID %d\n0x000c HLT 1\n"
+			 "- other 0\n", c[i]);
+		snprintf(t[i], sizeof(t[i]), "0x000a CPUID %d %d %d\n"
+			 "0x000c HLT 0 0 0\n- other 0 0 0\n", c[i], c[i] * 100,
+			 c[i] ? 100 + i : 0);
+	}
+	kx_snapshot_release(s);
+	make_snapshot(s, br[0], boot);
+	CHECK(kx_parse_times(t[0], strlen(t[0]), "t", &s->c, &E) == 0);
+	strcpy(s->scope, "1234-11");
+	s->c.total_file = s->c.sum;
+	s->vcpu = calloc(2, sizeof(*s->vcpu));
+	if (!s->vcpu)
+		abort();
+	s->nvcpu = 2;
+	for (i = 0; i < 2; i++) {
+		struct kx_counters *v = &s->vcpu[i].c;
+
+		s->vcpu[i].id = i * 2; /* ids need not be dense */
+		CHECK(kx_parse_by_reason(br[i + 1], strlen(br[i + 1]), "f", v,
+					 &E) == 0);
+		CHECK(kx_parse_times(t[i + 1], strlen(t[i + 1]), "t", v,
+				     &E) == 0);
+		strcpy(v->vendor, "vmx");
+		v->total_file = v->sum;
+	}
+}
+
+static const char VM_SNAP[] =
+	"kvmexit-read-snapshot 2\n"
+	"wall_time 1732501000.000000005\n"
+	"boottime 1000.250000000\n"
+	"boot_id 2b2bd94e-4c3f-4bb7-a2a1-1f0bd0a3c6e5\n"
+	"kernel 6.12.0-kes\n"
+	"vendor vmx\n"
+	"scope 1234-11\n"
+	"total 32\n"
+	"reason 0x000a CPUID 30\n"
+	"reason 0x000c HLT 1\n"
+	"reason - other 0\n"
+	"time 0x000a CPUID 30 3000 100\n"
+	"time 0x000c HLT 0 0 0\n"
+	"time - other 0 0 0\n"
+	"time_sum 30 3000\n"
+	"sum 31\n"
+	"vcpu 0\n"
+	"reason 0x000a CPUID 10\n"
+	"reason 0x000c HLT 1\n"
+	"reason - other 0\n"
+	"time 0x000a CPUID 10 1000 101\n"
+	"time 0x000c HLT 0 0 0\n"
+	"time - other 0 0 0\n"
+	"time_sum 10 1000\n"
+	"sum 11\n"
+	"vcpu 2\n"
+	"reason 0x000a CPUID 20\n"
+	"reason 0x000c HLT 1\n"
+	"reason - other 0\n"
+	"time 0x000a CPUID 20 2000 102\n"
+	"time 0x000c HLT 0 0 0\n"
+	"time - other 0 0 0\n"
+	"time_sum 20 2000\n"
+	"sum 21\n"
+	"end\n";
+
+static void expect_vm_snap_error(const char *old, const char *new,
+				 const char *want)
+{
+	static char text[sizeof(VM_SNAP) + 256];
+	const char *p = strstr(VM_SNAP, old);
+	int r;
+
+	if (!p)
+		abort();
+	snprintf(text, sizeof(text), "%.*s%s%s", (int)(p - VM_SNAP), VM_SNAP,
+		 new, p + strlen(old));
+	r = kx_snapshot_parse(text, strlen(text), "s", &SB, &E);
+	CHECKF(r == KX_EXIT_BADINPUT && strstr(E.msg, want),
+	       "want '%s', got r=%d '%s'", want, r, E.msg);
+	CHECK(SB.nvcpu == 0 && SB.vcpu == NULL); /* released on failure */
+}
+
+static void test_snapshot_v2(void)
+{
+	size_t i, len = strlen(VM_SNAP), bad = 0;
+	struct kx_buf b;
+
+	make_vm_snapshot(&SA, 1000, 10, 20);
+	SA.c.total_file = 32;
+	CHECK(kx_snapshot_version(&SA) == 2);
+	kx_buf_init(&b);
+	kx_snapshot_format(&SA, &b);
+	CHECKF(b.p && !strcmp(b.p, VM_SNAP), "got:\n%s", b.p);
+	kx_snapshot_release(&SB);
+	CHECK(kx_snapshot_parse(b.p, b.len, "s", &SB, &E) == 0);
+	CHECK(!strcmp(SB.scope, "1234-11") && SB.c.has_time &&
+	      SB.c.total_file == 32 && SB.c.r[0].tns == 3000 &&
+	      SB.c.tcount_sum == 30 && SB.nvcpu == 2 && SB.vcpu[0].id == 0 &&
+	      SB.vcpu[1].id == 2 && SB.vcpu[1].c.sum == 21 &&
+	      SB.vcpu[1].c.r[0].tmax == 102 && SB.vcpu[1].c.has_time &&
+	      !strcmp(SB.vcpu[1].c.vendor, "vmx"));
+	kx_buf_reset(&b);
+	kx_snapshot_format(&SB, &b);
+	CHECK(b.p && !strcmp(b.p, VM_SNAP));
+	kx_snapshot_release(&SB);
+	/* global with times: format 2, "scope global" */
+	kx_snapshot_release(&SA);
+	make_snapshot(&SA, EXAMPLE, 1000);
+	CHECK(kx_snapshot_version(&SA) == 1);
+	CHECK(kx_parse_times(TIMES, strlen(TIMES), "t", &SA.c, &E) == 0);
+	CHECK(kx_snapshot_version(&SA) == 2);
+	kx_buf_reset(&b);
+	kx_snapshot_format(&SA, &b);
+	CHECK(b.p && strstr(b.p, "\nvendor vmx\nscope global\ntotal 2020\n") &&
+	      strstr(b.p, "\ntime 0x0030 EPT_VIOLATION 1 4100000 4100000\n") &&
+	      strstr(b.p, "\ntime_sum 2008 11617000\nsum 2019\nend\n"));
+	CHECK(kx_snapshot_parse(b.p, b.len, "s", &SB, &E) == 0 &&
+	      !SB.scope[0] && SB.c.has_time && SB.c.tmax_all == 4100000 &&
+	      SB.nvcpu == 0);
+	kx_buf_free(&b);
+	/* every proper prefix is refused */
+	for (i = 0; i < len; i++)
+		if (kx_snapshot_parse(VM_SNAP, i, "s", &SB, &E) !=
+		    KX_EXIT_BADINPUT)
+			bad++;
+	CHECKF(bad == 0, "%zu prefixes accepted", bad);
+	kx_snapshot_release(&SB);
+	tap_group("format-2 snapshots: exact text with scope, time lines, "
+		  "time_sum and vCPU sections; lossless round trip");
+}
+
+static void test_snapshot_v2_errors(void)
+{
+	expect_vm_snap_error("scope 1234-11", "scope 1234",
+			     "s:7: bad scope '1234' (expected global or "
+			     "<pid>-<fd>)");
+	expect_vm_snap_error("scope 1234-11\n", "scope global\nscope 1-1\n",
+			     "s:8: expected one 'scope global' or 'scope "
+			     "<pid>-<fd>' line");
+	expect_vm_snap_error("scope 1234-11\n", "scope global\n",
+			     "s:17: 'vcpu' section in a snapshot that is not "
+			     "a VM's");
+	expect_vm_snap_error("time 0x000a CPUID 30 3000 100",
+			     "time 0x000a CPUID 30 3000 4000",
+			     "s:12: max_ns 4000 above total_ns 3000");
+	expect_vm_snap_error("time 0x000a CPUID 30 3000 100",
+			     "time 0x000a CPUID 30 3000",
+			     "s:12: expected 'time <code> <name> <count> "
+			     "<total_ns> <max_ns>'");
+	expect_vm_snap_error("time 0x000c HLT 0 0 0\n", "",
+			     "s:13: reason 'other' where by_reason has 'HLT'");
+	expect_vm_snap_error("time_sum 30 3000", "time_sum 30 3001",
+			     "s:15: time_sum 30 3001 does not match the time "
+			     "lines, which add up to 30 3000");
+	expect_vm_snap_error("time_sum 30 3000\n", "",
+			     "s:15: 'sum' line without a 'time_sum' line");
+	expect_vm_snap_error("time - other 0 0 0\ntime_sum 30 3000",
+			     "time_sum 30 3000",
+			     "s:14: 'time_sum' after 2 time lines, there are "
+			     "3 reasons");
+	expect_vm_snap_error("reason - other 0\ntime", "time",
+			     "s:11: time line before the 'other' reason line");
+	expect_vm_snap_error("time_sum 30 3000\n",
+			     "time_sum 30 3000\nreason 0x0001 X 1\n",
+			     "s:16: reason line after the 'time' lines");
+	expect_vm_snap_error("sum 31\n", "sum 31\ntime - other 0 0 0\n",
+			     "s:17: time line after the 'time_sum' or 'sum' "
+			     "line");
+	expect_vm_snap_error("vcpu 2", "vcpu 0",
+			     "s:26: vcpu 0 after vcpu 0 (expected in "
+			     "increasing order, once each)");
+	expect_vm_snap_error("vcpu 2", "vcpu 1024",
+			     "s:26: expected 'vcpu N' (N from 0 to 1023)");
+	expect_vm_snap_error("vcpu 2", "vcpu x", "s:26: expected 'vcpu N'");
+	expect_vm_snap_error("sum 11\n", "",
+			     "s:25: 'vcpu' line before the 'sum' line of the "
+			     "previous section");
+	expect_vm_snap_error("sum 21\n", "",
+			     "s:34: 'end' without a 'sum' line");
+	expect_vm_snap_error("reason 0x000a CPUID 20", "reason 0x000a CPUID 21",
+			     "s:34: sum 21 does not match the reason counts, "
+			     "which add up to 22");
+	expect_vm_snap_error("kvmexit-read-snapshot 2", "kvmexit-read-snapshot 1",
+			     "s:7: 'scope' line in a version 1 snapshot");
+	tap_group("format-2 snapshots: malformed scope, time, time_sum and "
+		  "vcpu lines refused with file and line");
+}
+
+static void test_diff_times_vcpus(void)
+{
+	struct kx_buf b;
+
+	make_vm_snapshot(&SA, 1000, 10, 20);
+	make_vm_snapshot(&SB, 1010, 15, 45);
+	CHECK(kx_diff(&SA, &SB, "a", "b", 0, &D, &E) == 0);
+	CHECK(D.timed && D.total == 30 && D.d[0].delta == 30 &&
+	      D.d[0].tcount == 30 && D.d[0].tns == 3000 &&
+	      D.d[0].tmax == 100 && D.tcount == 30 && D.tns == 3000 &&
+	      D.tmax == 100 && D.nvcpu == 0);
+	CHECK(kx_diff_vcpus(&D, "a", "b", 0, &E) == 0);
+	CHECK(D.nvcpu == 2 && D.vcpu_id[1] == 2 && !D.vcpu_new[1] &&
+	      D.vcpu[0].total == 5 && D.vcpu[1].total == 25 &&
+	      D.vcpu[1].d[0].tns == 2500 && D.vcpu[1].tmax == 102 &&
+	      D.vcpu[1].seconds_valid && D.vcpu[1].seconds > 9.99);
+	kx_buf_init(&b);
+	kx_json_diff(&D, "a", "b", &b);
+	CHECKF(b.p && strstr(b.p, "\"total\":30,\"exits_per_second\":3.000,"
+				  "\"time_count\":30,\"time_total_ns\":3000,"
+				  "\"time_max_ns\":100,\"forced\":[],\"vm\":"
+				  "\"1234-11\",\"reasons\":[{\"code\":"
+				  "\"0x000a\",\"name\":\"CPUID\",\"delta\":30,"
+				  "\"per_second\":3.000,\"reset\":false,"
+				  "\"time_count\":30,\"time_total_ns\":3000,"
+				  "\"time_max_ns\":100}]") &&
+		       strstr(b.p, ",\"vcpus\":[{\"vcpu\":0,\"new\":false,"
+				   "\"total\":5,"),
+	       "got:\n%s", b.p);
+	kx_buf_free(&b);
+	kx_diff_release(&D);
+	/* a vCPU created in between counts from 0 */
+	SA.nvcpu = 1;
+	CHECK(kx_diff(&SA, &SB, "a", "b", 0, &D, &E) == 0 &&
+	      kx_diff_vcpus(&D, "a", "b", 0, &E) == 0);
+	CHECK(D.nvcpu == 2 && D.vcpu_new[1] && D.vcpu[1].total == 46 &&
+	      D.vcpu[1].problems == 0 && D.vcpu[1].d[0].tcount == 45 &&
+	      D.vcpu[1].d[0].tns == 4500);
+	kx_diff_release(&D);
+	SA.nvcpu = 2;
+	/* a vCPU's counter went down: refused, forced counts as a reset */
+	SB.vcpu[0].c.r[0].count = 1;
+	SB.vcpu[0].c.sum = 2;
+	CHECK(kx_diff(&SA, &SB, "a", "b", 0, &D, &E) == 0);
+	CHECKF(kx_diff_vcpus(&D, "a", "b", 0, &E) == KX_EXIT_REFUSED &&
+		       strstr(E.msg, "1 counter(s) went down"),
+	       "%s", E.msg);
+	kx_diff_release(&D);
+	CHECK(kx_diff(&SA, &SB, "a", "b", 1, &D, &E) == 0 &&
+	      kx_diff_vcpus(&D, "a", "b", 1, &E) == 0 &&
+	      D.problems == KX_P_DECREASE && D.vcpu[0].d[0].reset &&
+	      D.vcpu[0].d[0].delta == 1);
+	kx_diff_release(&D);
+	/* a handling-time total that went down is a reset too */
+	make_vm_snapshot(&SB, 1010, 15, 45);
+	SB.c.r[0].tns = 10;
+	CHECK(kx_diff(&SA, &SB, "a", "b", 0, &D, &E) == KX_EXIT_REFUSED &&
+	      D.problems == KX_P_DECREASE);
+	/* no vCPU sections: refused */
+	SB.nvcpu = 0;
+	CHECK(kx_diff(&SA, &SB, "a", "b", 1, &D, &E) == 0);
+	CHECKF(kx_diff_vcpus(&D, "a", "b", 0, &E) == KX_EXIT_REFUSED &&
+		       strstr(E.msg, "--per-vcpu: b has no vCPU sections"),
+	       "%s", E.msg);
+	kx_diff_release(&D);
+	SB.nvcpu = 2;
+	/* different scopes: refused even with --force */
+	strcpy(SB.scope, "1234-12");
+	CHECKF(kx_diff(&SA, &SB, "a", "b", 1, &D, &E) == KX_EXIT_REFUSED &&
+		       strstr(E.msg, "(VM 1234-11 vs VM 1234-12)"),
+	       "%s", E.msg);
+	SB.scope[0] = '\0';
+	CHECK(kx_diff(&SA, &SB, "a", "b", 1, &D, &E) == KX_EXIT_REFUSED &&
+	      strstr(E.msg, "(VM 1234-11 vs all VMs)"));
+	/* only one side timed: no time deltas */
+	make_snapshot(&SB, "0x000a CPUID 40\n0x000c HLT 1\n- other 0\n", 1010);
+	strcpy(SB.scope, "1234-11");
+	CHECK(kx_diff(&SA, &SB, "a", "b", 0, &D, &E) == 0 && !D.timed &&
+	      D.d[0].tcount == 0 && D.total == 10);
+	kx_snapshot_release(&SA);
+	kx_snapshot_release(&SB);
+	tap_group("diff of times (count and total deltas, B's max) and of "
+		  "vCPUs (new ones from 0, resets, refusals, scopes)");
+}
+
+static void test_vm(void)
+{
+	static struct kx_vm_info v[8];
+	char out[64], fx[256];
+	struct kx_vm vm;
+	int n, ids[4];
+
+	CHECK(kx_vm_root("/sys/kernel/debug/kvm_exits", NULL, out, sizeof(out),
+			 &E) == 0 && !strcmp(out, "/sys/kernel/debug/kvm"));
+	CHECK(kx_vm_root("/x/kvm_exits//", NULL, out, sizeof(out), &E) == 0 &&
+	      !strcmp(out, "/x/kvm"));
+	CHECK(kx_vm_root("kvm_exits", NULL, out, sizeof(out), &E) == 0 &&
+	      !strcmp(out, "./kvm"));
+	CHECK(kx_vm_root("/a", "/vms", out, sizeof(out), &E) == 0 &&
+	      !strcmp(out, "/vms"));
+	CHECK(kx_vm_name_valid("1234-11") && kx_vm_name_valid("0-0") &&
+	      !kx_vm_name_valid("1234") && !kx_vm_name_valid("1234-") &&
+	      !kx_vm_name_valid("-1") && !kx_vm_name_valid("12-3-4") &&
+	      !kx_vm_name_valid("a-1") && !kx_vm_name_valid("12345678901-1"));
+	snprintf(fx, sizeof(fx), "%.*sfixtures/vm/kvm",
+		 (int)(strrchr(__FILE__, '/') ? strrchr(__FILE__, '/') -
+						__FILE__ + 1 : 0),
+		 __FILE__);
+	CHECKF(kx_vm_find(fx, "1234", &vm, &E) == 0 &&
+		       !strcmp(vm.name, "1234-11"),
+	       "%s", E.msg);
+	CHECK(kx_vm_vcpus(&vm, 1, ids, 4, &E) == 2 && ids[0] == 0 &&
+	      ids[1] == 1);
+	CHECK(kx_vm_vcpus(&vm, 1, ids, 1, &E) == -KX_EXIT_BADINPUT &&
+	      strstr(E.msg, "more than 1 vCPUs"));
+	CHECK(kx_vm_find(fx, "777", &vm, &E) == KX_EXIT_UNAVAILABLE &&
+	      strstr(E.msg, "several VMs with statistics: 777-1 777-2"));
+	CHECK(kx_vm_find(fx, "1234-12", &vm, &E) == KX_EXIT_UNAVAILABLE &&
+	      strstr(E.msg, "exit_stats_per_vm to Y before the VM is "
+			    "created"));
+	CHECK(kx_vm_find(fx, "5-5", &vm, &E) == KX_EXIT_UNAVAILABLE &&
+	      strstr(E.msg, "no VM 5-5 in"));
+	CHECK(kx_vm_find(fx, "x", &vm, &E) == KX_EXIT_USAGE);
+	/* the COMMAND of a VM from SYSROOT/proc/PID/comm, '?' if missing */
+	snprintf(fx + strlen(fx) - 3, sizeof(fx) - strlen(fx) + 3, "sysroot");
+	CHECKF(kx_vm_list("/nonexistent/kvm_exits", "/nonexistent/kvm", fx, v,
+			  8, &n, &E) == KX_EXIT_UNAVAILABLE &&
+		       strstr(E.msg, "/nonexistent/kvm: No such file"),
+	       "%s", E.msg);
+	{
+		char root[256], kvm[256];
+
+		snprintf(root, sizeof(root), "%.*skvm_exits",
+			 (int)(strlen(fx) - strlen("sysroot")), fx);
+		snprintf(kvm, sizeof(kvm), "%.*skvm",
+			 (int)(strlen(fx) - strlen("sysroot")), fx);
+		CHECKF(kx_vm_list(root, kvm, fx, v, 8, &n, &E) == 0 && n == 4,
+		       "%s", E.msg);
+		CHECKF(!strcmp(v[0].name, "1234-11") && v[0].pid == 1234 &&
+			       !strcmp(v[0].comm, "qemu-system-x86") &&
+			       v[0].vcpus == 2 && v[0].exits == 553 &&
+			       v[0].timed,
+		       "%s %s", v[0].name, v[0].comm);
+		CHECK(!strcmp(v[1].name, "4321-5") && !strcmp(v[1].comm, "?") &&
+		      !v[1].timed && v[1].vcpus == 1 && v[1].exits == 1002);
+	}
+	tap_group("per VM: the VM root, names, finding a VM by pid or name, "
+		  "vCPUs, the list with COMMAND from the system root");
+}
+
 int main(void)
 {
 	test_by_reason_ok();
@@ -784,5 +1320,12 @@ int main(void)
 	test_explain();
 	test_files();
 	test_helpers();
+	test_times();
+	test_fmt_ns();
+	test_time_table_json_prom();
+	test_snapshot_v2();
+	test_snapshot_v2_errors();
+	test_diff_times_vcpus();
+	test_vm();
 	return tap_done();
 }
