@@ -176,49 +176,62 @@ int kx_counters_finish(const struct kx_lines *it, struct kx_counters *c,
 	return 0;
 }
 
+/*
+ * The next data row of a debugfs table file (by_reason, time_by_reason):
+ * 1 with its want fields in f, 0 at the end, or an error code. An empty
+ * file is an error; a '#' line is allowed only first (the header).
+ */
+static int next_row(struct kx_lines *it, size_t len, struct kx_field *f,
+		    int want, const char *shape, struct kx_err *e)
+{
+	const char *line;
+	size_t n;
+	int rc, nf;
+
+	if (len == 0) {
+		it->lineno = 1;
+		return -kx_lines_fail(it, e, "empty file");
+	}
+	while ((rc = kx_lines_next(it, &line, &n, e)) == 1) {
+		if (n && line[0] == '#') {
+			if (it->lineno == 1)
+				continue; /* the header */
+			return -kx_lines_fail(it, e,
+					      "'#' line is only allowed as the "
+					      "first line");
+		}
+		nf = kx_split(line, n, f, KX_FIELDS_MAX);
+		if (nf != want)
+			return -kx_lines_fail(it, e,
+					      "expected %d fields '%s', got %s%d",
+					      want, shape,
+					      nf > KX_FIELDS_MAX ? "more than " : "",
+					      nf > KX_FIELDS_MAX ? KX_FIELDS_MAX : nf);
+		return 1;
+	}
+	return rc ? -rc : 0;
+}
+
 int kx_parse_by_reason(const char *buf, size_t len, const char *fname,
 		       struct kx_counters *c, struct kx_err *e)
 {
 	struct kx_field f[KX_FIELDS_MAX];
 	struct kx_lines it;
 	struct kx_reason r;
-	const char *line;
-	size_t n;
-	int rc, nf;
+	int rc;
 
 	c->n = 0;
 	c->sum = 0;
 	kx_lines_init(&it, buf, len, fname);
-	if (len == 0) {
-		it.lineno = 1;
-		return kx_lines_fail(&it, e, "empty file");
-	}
-	while ((rc = kx_lines_next(&it, &line, &n, e)) == 1) {
-		if (n && line[0] == '#') {
-			if (it.lineno == 1)
-				continue; /* the header */
-			return kx_lines_fail(&it, e,
-					     "'#' line is only allowed as the "
-					     "first line");
-		}
-		nf = kx_split(line, n, f, KX_FIELDS_MAX);
-		if (nf != 3)
-			return kx_lines_fail(&it, e,
-					     "expected 3 fields '<code> <name> "
-					     "<count>', got %s%d",
-					     nf > KX_FIELDS_MAX ? "more than " :
-								  "",
-					     nf > KX_FIELDS_MAX ? KX_FIELDS_MAX :
-								  nf);
+	while ((rc = next_row(&it, len, f, 3, "<code> <name> <count>", e)) == 1) {
 		rc = kx_reason_from_fields(&it, f, &r, e);
-		if (rc)
-			return rc;
-		rc = kx_counters_add(&it, c, &r, e);
+		if (!rc)
+			rc = kx_counters_add(&it, c, &r, e);
 		if (rc)
 			return rc;
 	}
 	if (rc)
-		return rc;
+		return -rc;
 	return kx_counters_finish(&it, c, e);
 }
 
@@ -389,41 +402,20 @@ int kx_parse_times(const char *buf, size_t len, const char *fname,
 {
 	struct kx_field f[KX_FIELDS_MAX];
 	struct kx_lines it;
-	const char *line;
-	size_t n, i = 0;
-	int rc, nf;
+	size_t i = 0;
+	int rc;
 
 	kx_times_begin(c);
 	kx_lines_init(&it, buf, len, fname);
-	if (len == 0) {
-		it.lineno = 1;
-		return kx_lines_fail(&it, e, "empty file");
-	}
-	while ((rc = kx_lines_next(&it, &line, &n, e)) == 1) {
-		if (n && line[0] == '#') {
-			if (it.lineno == 1)
-				continue; /* the header */
-			return kx_lines_fail(&it, e,
-					     "'#' line is only allowed as the "
-					     "first line");
-		}
-		nf = kx_split(line, n, f, KX_FIELDS_MAX);
-		if (nf != 5)
-			return kx_lines_fail(&it, e,
-					     "expected 5 fields '<code> <name> "
-					     "<count> <total_ns> <max_ns>', got "
-					     "%s%d",
-					     nf > KX_FIELDS_MAX ? "more than " :
-								  "",
-					     nf > KX_FIELDS_MAX ? KX_FIELDS_MAX :
-								  nf);
+	while ((rc = next_row(&it, len, f, 5,
+			      "<code> <name> <count> <total_ns> <max_ns>", e)) == 1) {
 		rc = kx_time_from_fields(&it, f, c, i, e);
 		if (rc)
 			return rc;
 		i++;
 	}
 	if (rc)
-		return rc;
+		return -rc;
 	if (i != c->n) {
 		it.lineno++;
 		return kx_lines_fail(&it, e,

@@ -44,6 +44,15 @@ static void json_double(struct kx_buf *b, double v, int valid)
 		kx_buf_puts(b, "null");
 }
 
+/* ,"time_count":N,"time_total_ns":N,"time_max_ns":N */
+static void json_time_keys(struct kx_buf *b, uint64_t count, uint64_t ns,
+			   uint64_t max)
+{
+	kx_buf_printf(b, ",\"time_count\":%llu,\"time_total_ns\":%llu,"
+		      "\"time_max_ns\":%llu", (unsigned long long)count,
+		      (unsigned long long)ns, (unsigned long long)max);
+}
+
 static void json_code(struct kx_buf *b, unsigned is_other, uint64_t code)
 {
 	if (is_other)
@@ -106,12 +115,7 @@ static void counters_obj(const struct kx_snapshot *s,
 		kx_buf_printf(b, ",\"count\":%llu",
 			      (unsigned long long)r->count);
 		if (c->has_time)
-			kx_buf_printf(b,
-				      ",\"time_count\":%llu,\"time_total_ns\":%llu,"
-				      "\"time_max_ns\":%llu",
-				      (unsigned long long)r->tcount,
-				      (unsigned long long)r->tns,
-				      (unsigned long long)r->tmax);
+			json_time_keys(b, r->tcount, r->tns, r->tmax);
 		kx_buf_putc(b, '}');
 	}
 	kx_buf_puts(b, "]}");
@@ -155,12 +159,7 @@ static void diff_totals(const struct kx_diff *d, struct kx_buf *b)
 	json_double(b, kx_diff_rate(d, d->total, &r) ? r : 0,
 		    kx_diff_rate(d, d->total, &r));
 	if (d->timed)
-		kx_buf_printf(b,
-			      ",\"time_count\":%llu,\"time_total_ns\":%llu,"
-			      "\"time_max_ns\":%llu",
-			      (unsigned long long)d->tcount,
-			      (unsigned long long)d->tns,
-			      (unsigned long long)d->tmax);
+		json_time_keys(b, d->tcount, d->tns, d->tmax);
 }
 
 /* "reasons": the non-zero deltas */
@@ -184,12 +183,7 @@ static void diff_reason_list(const struct kx_diff *d, struct kx_buf *b)
 		json_double(b, ok ? r : 0, ok);
 		kx_buf_printf(b, ",\"reset\":%s", x->reset ? "true" : "false");
 		if (d->timed)
-			kx_buf_printf(b,
-				      ",\"time_count\":%llu,\"time_total_ns\":"
-				      "%llu,\"time_max_ns\":%llu",
-				      (unsigned long long)x->tcount,
-				      (unsigned long long)x->tns,
-				      (unsigned long long)x->tmax);
+			json_time_keys(b, x->tcount, x->tns, x->tmax);
 		kx_buf_putc(b, '}');
 	}
 	kx_buf_puts(b, "]");
