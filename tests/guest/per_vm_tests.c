@@ -20,6 +20,7 @@
 #define PER_VM_PARAM	PARAM_DIR "exit_stats_per_vm"
 #define TIME_PARAM	PARAM_DIR "exit_stats_time"
 #define VCPU_CACHE	"kvm_exit_stats_vcpu"
+#define TIME_CACHE	"kvm_exit_stats_time"
 
 static void set_param(const char *path, const char *val)
 {
@@ -272,6 +273,7 @@ void test_time_stats(void)
 	static struct exit_stats c;
 	static struct exit_times vt, v0, g;
 	struct exitgen_result res = { 0 };
+	unsigned long objs, size;
 	uint64_t timed = 0;
 	struct kes_vm *vm;
 	int i;
@@ -286,6 +288,10 @@ void test_time_stats(void)
 	set_param(TIME_PARAM, "Y");
 	vm = exitgen_vm_create(1);
 	set_param(TIME_PARAM, "N");
+	slab_objects(TIME_CACHE, &objs, &size);
+	diag("%s: %lu objects of %lu bytes with a timed 1-vCPU per-VM VM", TIME_CACHE,
+	     objs, size);
+	CHECK(objs >= 1, "no %s object for a timed per-VM vCPU", TIME_CACHE);
 	set_param(PER_VM_PARAM, "N");
 	CHECK(exit_stats_write("time_by_reason", "0", 1) == 0, "reset time_by_reason");
 	exitgen_vm_round(vm, 500, 500, &res);
