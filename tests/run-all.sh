@@ -31,6 +31,7 @@ for v in $KES_VERSIONS; do
 		suite "guest $host/$v" "$top/tests/guest-suite.sh" "$host" "$v"
 	done
 done
+suite "exit path" "$top/tests/exit-path-budget.sh"
 # The distribution-kernel path: modules for Debian's own kernels.
 suite "modules refusals" "$top/tests/modules-refusals.sh"
 for v in $KES_VERSIONS; do

@@ -20,10 +20,10 @@
 #include "check.h"
 #include "exit_stats.h"
 #include "exitgen.h"
+#include "log_tests.h"
 #include "per_vm_tests.h"
 
 #define N_EXITS		1000
-#define LOG_PARAM	"/sys/module/kvm/parameters/exit_log_interval"
 
 /* Issue 2: KVM's own statistics see at least the exits the guest caused. */
 static void test_kvm_exits_rise(void)
@@ -196,70 +196,6 @@ static void test_bad_writes(void)
 	CHECK(exit_stats_total() == t0 && t0 > 0, "total changed by bad writes: %llu -> %llu",
 	      (unsigned long long)t0, (unsigned long long)exit_stats_total());
 	CHECK(!memcmp(&a, &b, sizeof(a)), "by_reason changed by bad writes");
-}
-
-static void write_param(const char *val)
-{
-	int fd = open(LOG_PARAM, O_WRONLY);
-
-	KES_ASSERT(fd >= 0, "open %s", LOG_PARAM);
-	KES_ASSERT(write(fd, val, strlen(val)) == (ssize_t)strlen(val), "write %s", LOG_PARAM);
-	close(fd);
-}
-
-/* Collect kmsg lines containing "kvm_exits:" for up to ms milliseconds. */
-static int read_summary(int kmsg, int ms, const char *want)
-{
-	struct pollfd p = { .fd = kmsg, .events = POLLIN };
-	char rec[1024];
-	int lines = 0, found = !want;
-
-	for (;;) {
-		ssize_t n = read(kmsg, rec, sizeof(rec) - 1);
-
-		if (n < 0 && errno == EAGAIN) {
-			if (found && lines && want)
-				return lines;
-			if (poll(&p, 1, ms) <= 0)
-				return found ? lines : -lines - 1;
-			continue;
-		}
-		if (n < 0)
-			continue;	/* EPIPE: overwritten records */
-		rec[n] = '\0';
-		if (strstr(rec, "kvm_exits:")) {
-			lines++;
-			printf("# kmsg: %s", strchr(rec, ';') ? strchr(rec, ';') + 1 : rec);
-			if (want && strstr(rec, want))
-				found = 1;
-		}
-	}
-}
-
-static void test_log_interval(void)
-{
-	struct exitgen_result res;
-	int kmsg, n;
-
-	CHECK(kes_read_u64(LOG_PARAM) == 10000, "default exit_log_interval is %llu",
-	      (unsigned long long)kes_read_u64(LOG_PARAM));
-	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
-	KES_ASSERT(kmsg >= 0, "open /dev/kmsg");
-	lseek(kmsg, 0, SEEK_END);
-
-	write_param("100");
-	CHECK(kes_read_u64(LOG_PARAM) == 100, "exit_log_interval did not change");
-	exitgen_run(1, 300, 300, &res);
-	n = read_summary(kmsg, 20000, "kvm_exits: total");
-	CHECK(n > 0, "no summary within 20 s of 601 exits with interval 100");
-
-	write_param("0");
-	read_summary(kmsg, 500, NULL);		/* drain */
-	exitgen_run(1, 300, 300, &res);
-	n = read_summary(kmsg, 2000, NULL);
-	CHECK(n == 0, "%d summary lines with exit_log_interval=0", n);
-	write_param("10000");
-	close(kmsg);
 }
 
 /* KUnit's results for our suite, from its debugfs file. */
