@@ -257,7 +257,7 @@ static int read_one(const char *dir, const char *file, size_t max,
 	if (!path)
 		return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
 	snprintf(path, plen, "%s/%s", dir, file);
-	r = kx_read_file(path, max, &buf, &len, KX_EXIT_UNAVAILABLE, e);
+	r = kx_read_counters_file(path, max, &buf, &len, e);
 	if (r == 0) {
 		r = parse(buf, len, path, c, e);
 		free(buf);

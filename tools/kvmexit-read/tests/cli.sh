@@ -163,6 +163,44 @@ check_rc 3
 check_err "kvmexit-read: $T/nonexistent: no such directory (given by --root or KVMEXIT_ROOT)"
 tap "missing counters file or directory: exit 3"
 
+# a FIFO where a counters file should be: refused at once, not waited on
+mkdir -p "$T/fifo"
+cp "$F/vmx-basic/vendor" "$F/vmx-basic/total" "$T/fifo/"
+mkfifo "$T/fifo/by_reason"
+run timeout 10 "$B" --root "$T/fifo"
+check_rc 5
+check_err "kvmexit-read: $T/fifo/by_reason: a FIFO, not a counters file (they are regular files)"
+rm "$T/fifo/by_reason"
+mkdir "$T/fifo/by_reason"
+run timeout 10 "$B" --root "$T/fifo"
+check_rc 5
+check_err "kvmexit-read: $T/fifo/by_reason: a directory, not a counters file (they are regular files)"
+tap "a FIFO or directory named by_reason: exit 5 at once, says what it is"
+
+# as_nobody CMD...: runs CMD as an ordinary user (65534) when root
+as_nobody() {
+	if [ "$(id -u)" = 0 ]; then
+		run setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+	else
+		run "$@"
+	fi
+}
+chmod 755 "$T"
+mkdir -p "$T/perm"
+chmod 755 "$T/perm"
+cp "$S/a.snap" "$T/perm/a.snap"
+chmod 000 "$T/perm/a.snap"
+as_nobody "$B" --diff "$T/perm/a.snap" "$S/b.snap"
+check_rc 4
+check_err "kvmexit-read: $T/perm/a.snap: Permission denied"
+cp -r "$F/vmx-basic" "$T/perm/c"
+chmod 755 "$T/perm/c"
+chmod 000 "$T/perm/c/by_reason"
+as_nobody "$B" --root "$T/perm/c"
+check_rc 4
+check_err "kvmexit-read: $T/perm/c/by_reason: Permission denied (reading the counters needs root)"
+tap "an unreadable snapshot: exit 4 without a root hint; an unreadable counters file says root is needed"
+
 if [ ! -e /sys/kernel/debug/kvm_exits ]; then
 	run "$B"
 	if [ "$(id -u)" = 0 ]; then
