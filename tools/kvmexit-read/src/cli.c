@@ -214,8 +214,9 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 			       "--prometheus only applies to printing the "
 			       "current counters, not to %s",
 			       mode_names[o->mode]);
-	if (o->force && o->mode != KX_MODE_DIFF)
-		return kx_fail(e, KX_EXIT_USAGE, "--force only applies to --diff");
+	if (o->force && o->mode != KX_MODE_DIFF && o->mode != KX_MODE_RESET)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--force only applies to --diff and --reset");
 	if (count_s && o->mode != KX_MODE_WATCH)
 		return kx_fail(e, KX_EXIT_USAGE, "--count only applies to --watch");
 	if (o->output && o->mode != KX_MODE_READ && o->mode != KX_MODE_DIFF &&

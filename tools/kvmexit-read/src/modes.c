@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "diff.h"
@@ -13,6 +15,8 @@
 #include "output.h"
 #include "snapshot.h"
 #include "vm.h"
+
+#define KX_DEBUGFS_MAGIC 0x64626720ul /* DEBUGFS_MAGIC, linux/magic.h */
 
 int kx_emit(const char *path, const struct kx_buf *b, struct kx_err *e)
 {
@@ -206,6 +210,68 @@ out:
 	return r;
 }
 
+/* Opens path for the reset write: never through a symbolic link, only a
+ * regular file, and only on debugfs unless force (then the file is
+ * emptied first and a warning says it is not debugfs). */
+static int open_reset_target(const char *path, int force, struct kx_err *e)
+{
+	struct statfs sfs;
+	struct stat st;
+	int fd, err, r;
+
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
+				O_NOCTTY);
+	if (fd < 0) {
+		err = errno;
+		if (err == ELOOP)
+			return -kx_fail(e, KX_EXIT_PERM,
+					"%s: a symbolic link: refusing to "
+					"reset the counters through it",
+					path);
+		r = kx_errno_code(err, KX_EXIT_UNAVAILABLE);
+		return -kx_fail(e, r, "%s: cannot reset the counters: %s%s",
+				path, strerror(err),
+				r == KX_EXIT_PERM ?
+				" (resetting needs root)" : "");
+	}
+	if (fstat(fd, &st) || fstatfs(fd, &sfs)) {
+		err = errno;
+		close(fd);
+		return -kx_fail(e, KX_EXIT_RUNTIME, "%s: %s", path,
+				strerror(err));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -kx_fail(e, KX_EXIT_PERM,
+				"%s: not a regular file: refusing to reset "
+				"the counters through it",
+				path);
+	}
+	if ((unsigned long)sfs.f_type == KX_DEBUGFS_MAGIC)
+		return fd;
+	if (!force) {
+		close(fd);
+		return -kx_fail(e, KX_EXIT_PERM,
+				"%s: not on debugfs (file system magic "
+				"0x%lx): refusing to write to it (--force "
+				"writes 0 to it anyway, for a test tree)",
+				path, (unsigned long)sfs.f_type);
+	}
+	fflush(stdout);
+	fprintf(stderr,
+		"kvmexit-read: warning: --force: %s is not on debugfs: "
+		"writing 0 to it anyway\n",
+		path);
+	if (ftruncate(fd, 0)) {
+		err = errno;
+		close(fd);
+		return -kx_fail(e, KX_EXIT_RUNTIME,
+				"%s: cannot reset the counters: %s", path,
+				strerror(err));
+	}
+	return fd;
+}
+
 int kx_mode_reset(const struct kx_opts *o, struct kx_err *e)
 {
 	const char *dir = source_of(o), *file = o->vm_sel ? "exit_reasons" : "total";
@@ -221,13 +287,16 @@ int kx_mode_reset(const struct kx_opts *o, struct kx_err *e)
 	if (!path)
 		return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
 	snprintf(path, plen, "%s/%s", dir, file);
-	/* like "echo 0 > total" */
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 || kx_write_all(fd, "0\n", 2)) {
+	/* like "echo 0 > total", on debugfs only */
+	fd = open_reset_target(path, o->force, e);
+	if (fd < 0) {
+		free(path);
+		return -fd;
+	}
+	if (kx_write_all(fd, "0\n", 2)) {
 		err = errno;
-		if (fd >= 0)
-			close(fd);
-		r = kx_errno_code(err, KX_EXIT_UNAVAILABLE);
+		close(fd);
+		r = kx_errno_code(err, KX_EXIT_RUNTIME);
 		kx_fail(e, r, "%s: cannot reset the counters: %s%s", path,
 			strerror(err),
 			r == KX_EXIT_PERM ? " (resetting needs root)" : "");

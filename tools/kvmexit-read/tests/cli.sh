@@ -446,31 +446,51 @@ tap "--diff A now: counters reset since A are refused"
 
 # --- reset ----------------------------------------------------------------
 cp -r "$F/vmx-basic" "$T/r"
-run "$B" --root "$T/r" --reset
-check_rc 0; check_out ""; check_err ""
+run "$B" --root "$T/r" --reset --force
+check_rc 0; check_out ""
+check_err "kvmexit-read: warning: --force: $T/r/total is not on debugfs: writing 0 to it anyway"
 [ "$(cat "$T/r/total")" = 0 ] || bad "total is '$(cat "$T/r/total")'"
 [ "$(wc -c <"$T/r/total")" = 2 ] || bad "total not '0\\n'"
-run "$B" --root "$T/r" --reset --json
+run "$B" --root "$T/r" --reset --force --json
 check_rc 0; check_out '{"type":"reset","format":1,"source":"'"$T/r"'"}'
-tap "--reset writes 0 to total"
+tap "--reset --force writes 0 to the total of a test tree, warning that it is not debugfs"
+
+# --reset writes only to debugfs: a tree elsewhere needs --force, and a
+# symbolic link is never followed
+cp -r "$F/vmx-basic" "$T/rl"
+run "$B" --root "$T/rl" --reset
+check_rc 4
+magic=$(stat -f -c %t "$T/rl/total")
+check_err "kvmexit-read: $T/rl/total: not on debugfs (file system magic 0x$magic): refusing to write to it (--force writes 0 to it anyway, for a test tree)"
+[ "$(cat "$T/rl/total")" = 2270 ] || bad "total changed without --force"
+printf 'precious\n' >"$T/victim"
+rm "$T/rl/total"
+ln -s "$T/victim" "$T/rl/total"
+for force in "" --force; do
+	run "$B" --root "$T/rl" --reset $force
+	check_rc 4
+	check_err "kvmexit-read: $T/rl/total: a symbolic link: refusing to reset the counters through it"
+done
+[ "$(cat "$T/victim")" = precious ] || bad "the link's target was written: $(cat "$T/victim")"
+tap "--reset refuses a tree not on debugfs without --force, and a symbolic link even with it"
 
 cp -r "$F/vmx-basic" "$T/r2"
 chmod 755 "$T"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$B" --root "$T/r2" --reset
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$B" --root "$T/r2" --reset --force
 else
 	chmod 0444 "$T/r2/total"
-	run "$B" --root "$T/r2" --reset
+	run "$B" --root "$T/r2" --reset --force
 fi
 check_rc 4
 check_err "kvmexit-read: $T/r2/total: cannot reset the counters: Permission denied (resetting needs root)"
 [ "$(cat "$T/r2/total")" = 2270 ] || bad "total changed"
 tap "--reset without permission: exit 4, says root is needed"
 
-run "$B" --root "$T/nonexistent" --reset
+run "$B" --root "$T/nonexistent" --reset --force
 check_rc 3
 mkdir -p "$T/r3/total"
-run "$B" --root "$T/r3" --reset
+run "$B" --root "$T/r3" --reset --force
 check_rc 1
 contains "$err" "$T/r3/total: cannot reset the counters: Is a directory" "stderr"
 tap "--reset on a missing directory (exit 3) or unwritable total (exit 1)"
@@ -984,6 +1004,8 @@ check_rc 0
 printf '%s\n' "$err" | jq -e '.type == "command" and .vm == "1234-11" and .total == 7 and
 	.from.source == "'"$T/vmt/kvm/1234-11"'"' >/dev/null || bad "command: $err"
 run "$B" --root "$T/vmt/kvm_exits" --vm 1234-11 --reset --json
+check_rc 4; contains "$err" "$T/vmt/kvm/1234-11/exit_reasons: not on debugfs" "VM reset"
+run "$B" --root "$T/vmt/kvm_exits" --vm 1234-11 --reset --json --force
 check_rc 0; check_out '{"type":"reset","format":1,"source":"'"$T/vmt/kvm/1234-11"'"}'
 [ "$(cat "$T/vmt/kvm/1234-11/exit_reasons")" = 0 ] || bad "VM's exit_reasons not reset"
 [ "$(cat "$T/vmt/kvm_exits/total")" = "$(cat "$F/vm/kvm_exits/total")" ] || bad "global total touched"

@@ -607,6 +607,8 @@ static void test_cli(void)
 	      !strcmp(o.diff_a, "a") && !strcmp(o.diff_b, "b") &&
 	      o.fmt == KX_FMT_JSON);
 	CHECK(cli("--diff a --force", &o) == 0 && !o.diff_b && o.force);
+	CHECK(cli("--reset --force", &o) == 0 && o.mode == KX_MODE_RESET &&
+	      o.force);
 	CHECK(cli("--diff=a -", &o) == 0 && !strcmp(o.diff_b, "-"));
 	CHECK(cli("--watch=0.5 --count=3", &o) == 0 && o.interval.sec == 0 &&
 	      o.interval.nsec == 500000000 && o.count == 3);
