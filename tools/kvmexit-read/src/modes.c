@@ -323,9 +323,32 @@ int kx_mode_reset(const struct kx_opts *o, struct kx_err *e)
 	return r;
 }
 
+/* The --list-vms table: columns as wide as their widest value. */
+static void table_vms(const struct kx_vm_info *v, int n, struct kx_buf *b)
+{
+	int wname = 16, wpid = 8, wcomm = 16, i, k;
+	char pid[24];
+
+	for (i = 0; i < n; i++) {
+		k = (int)strlen(v[i].name);
+		wname = k > wname ? k : wname;
+		k = snprintf(pid, sizeof(pid), "%lu", v[i].pid);
+		wpid = k > wpid ? k : wpid;
+		k = (int)strlen(v[i].comm);
+		wcomm = k > wcomm ? k : wcomm;
+	}
+	kx_buf_printf(b, "%-*s %*s %-*s %6s %14s  %s\n", wname, "VM", wpid,
+		      "PID", wcomm, "COMMAND", "VCPUS", "EXITS", "TIMES");
+	for (i = 0; i < n; i++)
+		kx_buf_printf(b, "%-*s %*lu %-*s %6d %14llu  %s\n", wname,
+			      v[i].name, wpid, v[i].pid, wcomm, v[i].comm,
+			      v[i].vcpus, v[i].exits,
+			      v[i].timed ? "yes" : "no");
+}
+
 int kx_mode_list_vms(const struct kx_opts *o, struct kx_err *e)
 {
-	static struct kx_vm_info v[KX_MAX_VCPUS];
+	struct kx_vm_info *v = NULL;
 	char root[KX_PATH_MAX];
 	struct kx_buf b;
 	int n, i, r;
@@ -334,9 +357,11 @@ int kx_mode_list_vms(const struct kx_opts *o, struct kx_err *e)
 	if (!r)
 		r = kx_vm_root(o->root, o->vm_root, root, sizeof(root), e);
 	if (!r)
-		r = kx_vm_list(o->root, root, "", v, KX_MAX_VCPUS, &n, e);
-	if (r)
+		r = kx_vm_list(o->root, root, "", &v, &n, e);
+	if (r) {
+		free(v);
 		return r;
+	}
 	kx_buf_init(&b);
 	if (o->fmt == KX_FMT_JSON) {
 		kx_buf_printf(&b, "{\"type\":\"vms\",\"format\":%d,\"source\":",
@@ -362,13 +387,9 @@ int kx_mode_list_vms(const struct kx_opts *o, struct kx_err *e)
 			      "before creating VMs)\n",
 			      root);
 	} else {
-		kx_buf_printf(&b, "%-16s %8s %-16s %6s %14s  %s\n", "VM", "PID",
-			      "COMMAND", "VCPUS", "EXITS", "TIMES");
-		for (i = 0; i < n; i++)
-			kx_buf_printf(&b, "%-16s %8lu %-16s %6d %14llu  %s\n",
-				      v[i].name, v[i].pid, v[i].comm, v[i].vcpus,
-				      v[i].exits, v[i].timed ? "yes" : "no");
+		table_vms(v, n, &b);
 	}
+	free(v);
 	r = kx_emit(NULL, &b, e);
 	kx_buf_free(&b);
 	return r;

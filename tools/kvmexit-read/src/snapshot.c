@@ -44,35 +44,37 @@ static int vm_gone(const struct kx_vm *vm, int r, struct kx_err *e)
 static int take_vcpus(const char *root, const struct kx_vm *vm,
 		      struct kx_snapshot *s, struct kx_err *e)
 {
-	static int ids[KX_MAX_VCPUS];
-	int n, i, r;
+	int *ids, n, i, r = 0;
 
-	n = kx_vm_vcpus(vm, 1, ids, KX_MAX_VCPUS, e);
-	if (n < 0)
-		return vm_gone(vm, -n, e);
-	s->vcpu = calloc((size_t)n + 1, sizeof(*s->vcpu));
-	if (!s->vcpu)
-		return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
-	for (i = 0; i < n; i++) {
+	n = kx_vm_vcpus(vm, 1, &ids, e);
+	if (n >= 0) {
+		s->vcpu = calloc((size_t)n + 1, sizeof(*s->vcpu));
+		if (!s->vcpu)
+			r = kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+	}
+	for (i = 0; i < n && !r; i++) {
 		struct kx_vcpu_counters *v = &s->vcpu[i];
 		char dir[KX_PATH_MAX];
 
 		kx_vm_vcpu_dir(vm, ids[i], dir, sizeof(dir));
 		v->id = ids[i];
 		r = kx_counters_read_vm(root, dir, &v->c, e);
-		if (r)
-			return vm_gone(vm, r, e);
+		if (r) {
+			r = vm_gone(vm, r, e);
+			break;
+		}
 		s->nvcpu++;
 		/* the kernel gives a VM and its vCPUs the same files */
 		if (v->c.has_time != s->c.has_time)
-			return kx_fail(e, KX_EXIT_BADINPUT,
-				       "%s/%s: missing, but %s/%s exists",
-				       v->c.has_time ? vm->dir : dir,
-				       "exit_times",
-				       v->c.has_time ? dir : vm->dir,
-				       "exit_times");
+			r = kx_fail(e, KX_EXIT_BADINPUT,
+				    "%s/%s: missing, but %s/%s exists",
+				    v->c.has_time ? vm->dir : dir,
+				    "exit_times",
+				    v->c.has_time ? dir : vm->dir,
+				    "exit_times");
 	}
-	return 0;
+	free(ids);
+	return n < 0 ? vm_gone(vm, -n, e) : r;
 }
 
 int kx_snapshot_take(const char *root, int is_default_root,
@@ -325,10 +327,10 @@ static int parse_vcpu(const struct kx_lines *it, const struct kx_field *f,
 				     "not a VM's (no 'scope <pid>-<fd>' "
 				     "line)");
 	if (nf != 2 || kx_parse_u64(f[1].p, f[1].n, &id) ||
-	    id >= KX_MAX_VCPUS)
+	    id > KX_VCPU_ID_MAX)
 		return kx_lines_fail(it, e,
 				     "expected 'vcpu N' (N from 0 to %d)",
-				     KX_MAX_VCPUS - 1);
+				     KX_VCPU_ID_MAX);
 	if (!sec->sum_line)
 		return kx_lines_fail(it, e,
 				     "'vcpu' line before the 'sum' line of "

@@ -619,8 +619,8 @@ comm() {
 run "$B" $VR --list-vms
 check_rc 0
 check_out "$(printf '%-16s %8s %-16s %6s %14s  %s\n' VM PID COMMAND VCPUS EXITS TIMES \
-	1234-11 1234 "$(comm 1234)" 2 553 yes 4321-5 4321 "$(comm 4321)" 1 1002 no \
-	777-1 777 "$(comm 777)" 0 7 no 777-2 777 "$(comm 777)" 0 7 no)"
+	777-1 777 "$(comm 777)" 0 7 no 777-2 777 "$(comm 777)" 0 7 no \
+	1234-11 1234 "$(comm 1234)" 2 553 yes 4321-5 4321 "$(comm 4321)" 1 1002 no)"
 run "$B" $VR --list-vms --json
 check_rc 0
 printf '%s\n' "$out" | python3 -c '
@@ -635,7 +635,7 @@ assert v["4321-5"]["time_stats"] is False and v["4321-5"]["exits"] == 1002
 ' 2>"$T/py" || bad "--list-vms --json: $(cat "$T/py")"
 KVMEXIT_VM_ROOT=$F/vm/kvm run "$B" --root "$F/vmx-basic" --list-vms
 check_rc 0; contains "$out" "1234-11" "KVMEXIT_VM_ROOT list"
-tap "--list-vms: VMs with exit_reasons only (not 1234-12), table and JSON, KVMEXIT_VM_ROOT"
+tap "--list-vms: VMs with exit_reasons only (not 1234-12), by pid and fd as numbers, table and JSON, KVMEXIT_VM_ROOT"
 
 run "$B" $VR --vm 1234 --per-vcpu --json
 check_rc 0
@@ -764,6 +764,67 @@ check_rc 0; contains "$out" "1234-11" "--vm-root"
 run "$B" --root "$T/kl/kvm_exits" --vm-root "$T/nonexistent" --list-vms
 check_rc 3; contains "$err" "$T/nonexistent: No such file or directory" "missing VM root"
 tap "--list-vms: COMMAND from /proc/PID/comm ('?' if gone), only <pid>-<fd> dirs, --vm-root"
+
+# hosts run thousands of VMs: all are listed, by pid and fd as numbers
+python3 - "$T/many" "$F/vm/kvm/777-1/exit_reasons" <<'PY'
+import os, sys
+root, src = sys.argv[1], open(sys.argv[2]).read()
+os.makedirs(root + "/kvm_exits")
+for f in ("vendor", "total", "by_reason"):
+    open(root + "/kvm_exits/" + f, "w").write(open(os.path.dirname(sys.argv[2]) + "/../../kvm_exits/" + f).read())
+for pid in range(1, 1301):
+    os.makedirs("%s/kvm/%d-1" % (root, pid))
+    open("%s/kvm/%d-1/exit_reasons" % (root, pid), "w").write(src)
+PY
+run "$B" --root "$T/many/kvm_exits" --list-vms
+check_rc 0; check_err ""
+[ "$(printf '%s\n' "$out" | wc -l)" = 1301 ] || bad "$(printf '%s\n' "$out" | wc -l) lines, not 1301"
+[ "$(printf '%s\n' "$out" | awk 'NR > 1 { print $1 }' | tr '\n' ' ' | cut -c1-30)" = "1-1 2-1 3-1 4-1 5-1 6-1 7-1 8-" ] ||
+	bad "order: $(printf '%s\n' "$out" | head -5)"
+printf '%s\n' "$out" | awk 'NR > 1 { split($1, a, "-"); if (a[1] != NR - 1) { print "bad order at " NR; exit 1 } }' ||
+	bad "not sorted by pid"
+run "$B" --root "$T/many/kvm_exits" --list-vms --json
+[ "$(printf '%s\n' "$out" | jq '.vms | length')" = 1300 ] || bad "json: not 1300 VMs"
+tap "--list-vms lists 1300 VMs (no cap), sorted by pid as a number"
+
+# KVM names vCPU directories by id: ids of 1024 and above are saved and
+# read back
+mkdir -p "$T/ids/kvm/50-1/vcpu0" "$T/ids/kvm/50-1/vcpu5000" "$T/ids/kvm/50-1/vcpu16383" "$T/ids/kvm_exits"
+cp "$F/vm/kvm_exits/vendor" "$F/vm/kvm_exits/total" "$F/vm/kvm_exits/by_reason" "$T/ids/kvm_exits/"
+for d in "" /vcpu0 /vcpu5000 /vcpu16383; do
+	cp "$F/vm/kvm/4321-5/exit_reasons" "$T/ids/kvm/50-1$d/"
+done
+run "$B" --root "$T/ids/kvm_exits" --vm 50-1 --per-vcpu --save "$T/ids.snap"
+check_rc 0; check_err ""
+[ "$(grep '^vcpu ' "$T/ids.snap" | tr '\n' ' ')" = "vcpu 0 vcpu 5000 vcpu 16383 " ] || bad "vcpu lines: $(grep '^vcpu ' "$T/ids.snap")"
+run "$B" --diff "$T/ids.snap" "$T/ids.snap" --per-vcpu --json
+check_rc 0
+[ "$(printf '%s\n' "$out" | jq -c '[.vcpus[].vcpu]')" = "[0,5000,16383]" ] || bad "diff: $out $err"
+run "$B" --root "$T/ids/kvm_exits" --vm 50-1 --per-vcpu
+check_rc 0; contains "$out" "VM 50-1 vcpu16383" "table"
+mkdir -p "$T/ids/kvm/50-1/vcpu1048576"
+cp "$F/vm/kvm/4321-5/exit_reasons" "$T/ids/kvm/50-1/vcpu1048576/"
+run "$B" --root "$T/ids/kvm_exits" --vm 50-1 --per-vcpu
+check_rc 5; check_err "kvmexit-read: $T/ids/kvm/50-1/vcpu1048576: vCPU id above 1048575, the highest this kvmexit-read reads"
+tap "--save --per-vcpu with vCPU ids 5000 and 16383: saved, and --diff reads them back"
+
+# names longer than the columns' 16 characters keep the table aligned
+mkdir -p "$T/long/kvm/4194304-123456789" "$T/long/kvm/1-2" "$T/long/kvm_exits"
+cp "$F/vm/kvm_exits/vendor" "$F/vm/kvm_exits/total" "$F/vm/kvm_exits/by_reason" "$T/long/kvm_exits/"
+cp "$F/vm/kvm/4321-5/exit_reasons" "$T/long/kvm/4194304-123456789/"
+cp "$F/vm/kvm/4321-5/exit_reasons" "$T/long/kvm/1-2/"
+run "$B" --root "$T/long/kvm_exits" --list-vms
+check_rc 0
+# every column starts where its heading starts
+for col in PID COMMAND VCPUS EXITS TIMES; do
+	printf '%s\n' "$out" | awk -v h="$col" '
+	NR == 1 { i = index($0, h); e = i + length(h) }
+	NR > 1 && (h == "COMMAND" || h == "TIMES") && substr($0, i - 1, 1) != " " { print "column " h " line " NR; bad = 1 }
+	NR > 1 && h != "COMMAND" && h != "TIMES" && (substr($0, e - 1, 1) == " " || substr($0, e, 1) != " ") { print "column " h " line " NR; bad = 1 }
+	END { exit bad }' >"$T/al" || bad "misaligned: $(cat "$T/al"): $out"
+done
+contains "$out" "4194304-123456789  4194304 ?" "long name"
+tap "--list-vms: a VM name longer than 16 characters keeps the columns aligned"
 
 run "$B" $VR --vm 1234-11 --per-vcpu
 check_rc 0

@@ -1137,8 +1137,25 @@ static void test_snapshot_v2_errors(void)
 	expect_vm_snap_error("vcpu 2", "vcpu 0",
 			     "s:26: vcpu 0 after vcpu 0 (expected in "
 			     "increasing order, once each)");
-	expect_vm_snap_error("vcpu 2", "vcpu 1024",
-			     "s:26: expected 'vcpu N' (N from 0 to 1023)");
+	expect_vm_snap_error("vcpu 2", "vcpu 1048576",
+			     "s:26: expected 'vcpu N' (N from 0 to 1048575)");
+	{
+		/* KVM's ids go up to KVM_MAX_VCPU_IDS - 1: 16383 on x86 */
+		static char text[sizeof(VM_SNAP) + 16];
+		const char *p = strstr(VM_SNAP, "vcpu 2\n");
+		struct kx_buf b;
+
+		snprintf(text, sizeof(text), "%.*svcpu 16383\n%s",
+			 (int)(p - VM_SNAP), VM_SNAP, p + strlen("vcpu 2\n"));
+		CHECKF(kx_snapshot_parse(text, strlen(text), "s", &SB, &E) == 0 &&
+			       SB.nvcpu == 2 && SB.vcpu[1].id == 16383,
+		       "%s", E.msg);
+		kx_buf_init(&b);
+		kx_snapshot_format(&SB, &b);
+		CHECK(b.p && !strcmp(b.p, text));
+		kx_buf_free(&b);
+		kx_snapshot_release(&SB);
+	}
 	expect_vm_snap_error("vcpu 2", "vcpu x", "s:26: expected 'vcpu N'");
 	expect_vm_snap_error("sum 11\n", "",
 			     "s:25: 'vcpu' line before the 'sum' line of the "
@@ -1241,10 +1258,10 @@ static void test_diff_times_vcpus(void)
 
 static void test_vm(void)
 {
-	static struct kx_vm_info v[8];
+	struct kx_vm_info *v;
 	char out[64], fx[256];
 	struct kx_vm vm;
-	int n, ids[4];
+	int n, *ids;
 
 	CHECK(kx_vm_root("/sys/kernel/debug/kvm_exits", NULL, out, sizeof(out),
 			 &E) == 0 && !strcmp(out, "/sys/kernel/debug/kvm"));
@@ -1265,10 +1282,9 @@ static void test_vm(void)
 	CHECKF(kx_vm_find(fx, "1234", &vm, &E) == 0 &&
 		       !strcmp(vm.name, "1234-11"),
 	       "%s", E.msg);
-	CHECK(kx_vm_vcpus(&vm, 1, ids, 4, &E) == 2 && ids[0] == 0 &&
+	CHECK(kx_vm_vcpus(&vm, 1, &ids, &E) == 2 && ids[0] == 0 &&
 	      ids[1] == 1);
-	CHECK(kx_vm_vcpus(&vm, 1, ids, 1, &E) == -KX_EXIT_BADINPUT &&
-	      strstr(E.msg, "more than 1 vCPUs"));
+	free(ids);
 	CHECK(kx_vm_find(fx, "777", &vm, &E) == KX_EXIT_UNAVAILABLE &&
 	      strstr(E.msg, "several VMs with statistics: 777-1 777-2"));
 	CHECK(kx_vm_find(fx, "1234-12", &vm, &E) == KX_EXIT_UNAVAILABLE &&
@@ -1279,8 +1295,8 @@ static void test_vm(void)
 	CHECK(kx_vm_find(fx, "x", &vm, &E) == KX_EXIT_USAGE);
 	/* the COMMAND of a VM from SYSROOT/proc/PID/comm, '?' if missing */
 	snprintf(fx + strlen(fx) - 3, sizeof(fx) - strlen(fx) + 3, "sysroot");
-	CHECKF(kx_vm_list("/nonexistent/kvm_exits", "/nonexistent/kvm", fx, v,
-			  8, &n, &E) == KX_EXIT_UNAVAILABLE &&
+	CHECKF(kx_vm_list("/nonexistent/kvm_exits", "/nonexistent/kvm", fx, &v,
+			  &n, &E) == KX_EXIT_UNAVAILABLE &&
 		       strstr(E.msg, "/nonexistent/kvm: No such file"),
 	       "%s", E.msg);
 	{
@@ -1290,15 +1306,18 @@ static void test_vm(void)
 			 (int)(strlen(fx) - strlen("sysroot")), fx);
 		snprintf(kvm, sizeof(kvm), "%.*skvm",
 			 (int)(strlen(fx) - strlen("sysroot")), fx);
-		CHECKF(kx_vm_list(root, kvm, fx, v, 8, &n, &E) == 0 && n == 4,
+		CHECKF(kx_vm_list(root, kvm, fx, &v, &n, &E) == 0 && n == 4,
 		       "%s", E.msg);
-		CHECKF(!strcmp(v[0].name, "1234-11") && v[0].pid == 1234 &&
-			       !strcmp(v[0].comm, "qemu-system-x86") &&
-			       v[0].vcpus == 2 && v[0].exits == 553 &&
-			       v[0].timed,
-		       "%s %s", v[0].name, v[0].comm);
-		CHECK(!strcmp(v[1].name, "4321-5") && !strcmp(v[1].comm, "?") &&
-		      !v[1].timed && v[1].vcpus == 1 && v[1].exits == 1002);
+		/* by pid and fd as numbers: 777-1 before 1234-11 */
+		CHECK(!strcmp(v[0].name, "777-1") && !strcmp(v[1].name, "777-2"));
+		CHECKF(!strcmp(v[2].name, "1234-11") && v[2].pid == 1234 &&
+			       !strcmp(v[2].comm, "qemu-system-x86") &&
+			       v[2].vcpus == 2 && v[2].exits == 553 &&
+			       v[2].timed,
+		       "%s %s", v[2].name, v[2].comm);
+		CHECK(!strcmp(v[3].name, "4321-5") && !strcmp(v[3].comm, "?") &&
+		      !v[3].timed && v[3].vcpus == 1 && v[3].exits == 1002);
+		free(v);
 	}
 	tap_group("per VM: the VM root, names, finding a VM by pid or name, "
 		  "vCPUs, the list with COMMAND from the system root");
