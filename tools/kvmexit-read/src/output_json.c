@@ -181,7 +181,9 @@ static void diff_reason_list(const struct kx_diff *d, struct kx_buf *b)
 		kx_buf_printf(b, ",\"delta\":%llu,\"per_second\":",
 			      (unsigned long long)x->delta);
 		json_double(b, ok ? r : 0, ok);
-		kx_buf_printf(b, ",\"reset\":%s", x->reset ? "true" : "false");
+		kx_buf_printf(b, ",\"reset\":%s,\"new\":%s",
+			      x->reset ? "true" : "false",
+			      x->is_new ? "true" : "false");
 		if (d->timed)
 			json_time_keys(b, x->tcount, x->tns, x->tmax);
 		kx_buf_putc(b, '}');

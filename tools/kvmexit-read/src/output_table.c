@@ -9,7 +9,7 @@ struct row {
 	char code[24];
 	const char *name;
 	uint64_t value;
-	int reset;
+	const char *mark; /* " (reset)", " (new)" or "" after the name */
 	char avg[16], max[16]; /* handling time, if the table is timed */
 };
 
@@ -87,7 +87,7 @@ static void render(const struct table *t, struct kx_buf *b)
 
 	for (i = 0; i < t->n; i++) {
 		const struct row *r = &t->rows[i];
-		size_t nl = strlen(r->name) + (r->reset ? strlen(" (reset)") : 0);
+		size_t nl = strlen(r->name) + strlen(r->mark);
 
 		if (strlen(r->code) > wc)
 			wc = strlen(r->code);
@@ -117,7 +117,7 @@ static void render(const struct table *t, struct kx_buf *b)
 		char name[KX_NAME_MAX + 16];
 
 		snprintf(name, sizeof(name), "%s%s", r ? r->name : "total",
-			 r && r->reset ? " (reset)" : "");
+			 r ? r->mark : "");
 		share(sh, sizeof(sh), v, t->total);
 		kx_buf_printf(b, "%-*s  %-*s  %*llu  %7s", (int)wc,
 			      r ? r->code : "", (int)wn, name, (int)wv,
@@ -167,7 +167,7 @@ void kx_table_counters(const struct kx_counters *c, struct kx_buf *b)
 		kx_code_str(r, rows[i].code, sizeof(rows[i].code));
 		rows[i].name = r->name;
 		rows[i].value = r->count;
-		rows[i].reset = 0;
+		rows[i].mark = "";
 		time_cells(rows[i].avg, rows[i].max, sizeof(rows[i].avg),
 			   r->tcount, r->tns, r->tmax);
 	}
@@ -210,7 +210,7 @@ void kx_table_diff(const struct kx_diff *d, const char *title,
 		kx_code_str(&tmp, rows[i].code, sizeof(rows[i].code));
 		rows[i].name = x->name;
 		rows[i].value = x->delta;
-		rows[i].reset = (int)x->reset;
+		rows[i].mark = x->reset ? " (reset)" : x->is_new ? " (new)" : "";
 		time_cells(rows[i].avg, rows[i].max, sizeof(rows[i].avg),
 			   x->tcount, x->tns, x->tmax);
 	}

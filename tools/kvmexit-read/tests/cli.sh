@@ -361,7 +361,7 @@ check_rc 0
 got=$(printf '%s\n' "$out" | jq -c '[.type, .interval_seconds, .interval_clock, .total,
 	.exits_per_second, .forced, .reasons[0], (.reasons | length),
 	.from.boottime, .to.boottime, .from.source]')
-[ "$got" = '["diff",10,"boottime",2003,200.3,[],{"code":"0x001e","name":"IO_INSTRUCTION","delta":1500,"per_second":150,"reset":false},3,1000.5,1010.5,"'"$S/a.snap"'"]' ] ||
+[ "$got" = '["diff",10,"boottime",2003,200.3,[],{"code":"0x001e","name":"IO_INSTRUCTION","delta":1500,"per_second":150,"reset":false,"new":false},3,1000.5,1010.5,"'"$S/a.snap"'"]' ] ||
 	bad "json: $got"
 tap "--diff --json: exact values"
 
@@ -410,9 +410,29 @@ got=$(printf '%s\n' "$out" | jq -c '[.forced, .interval_seconds, .exits_per_seco
 [ "$got" = '[["order"],null,null]' ] || bad "json: $got"
 run "$B" --diff "$S/a.snap" "$S/e-svm.snap" --force
 check_rc 0
-contains "$out" "-       other          2    0.17%    0.20" "diff"
-contains "$err" "different reason tables (62 reason(s) only in the first): reasons only in the second count from 0" "stderr"
+contains "$out" "-       other                2    0.17%    0.20" "diff"
+contains "$out" "0x007b  io (new)           700   58.24%   70.00" "diff"
+contains "$err" "different reason tables: 91 reason(s) only in the second (0x0000 read_cr0, 0x0002 read_cr2, 0x0003 read_cr3, 0x0004 read_cr4, 0x0008 read_cr8 and 86 more), 62 reason(s) only in the first (0x0000 EXCEPTION_NMI, 0x0001 EXTERNAL_INTERRUPT, 0x0002 TRIPLE_FAULT, 0x0003 INIT_SIGNAL, 0x0004 SIPI_SIGNAL and 57 more): reasons only in the second count from 0" "stderr"
 tap "--diff --force across boots, time order and vendors says what it forced"
+
+# a reason added in B (a newer kernel's table): named, on the right side
+awk '/^reason - other/ { print "reason 0x0099 NEW_REASON 5" }
+	/^sum / { $2 += 5 } { print }' "$S/b.snap" >"$T/b-new.snap"
+run "$B" --diff "$S/a.snap" "$T/b-new.snap"
+check_rc 6
+check_err "kvmexit-read: refusing to diff $S/a.snap and $T/b-new.snap:
+  different reason tables: 1 reason(s) only in the second (0x0099 NEW_REASON)
+use --force to diff them anyway"
+run "$B" --diff "$S/a.snap" "$T/b-new.snap" --force
+check_rc 0
+check_err "kvmexit-read: warning: --force: different reason tables: 1 reason(s) only in the second (0x0099 NEW_REASON): reasons only in the second count from 0, reasons only in the first are left out"
+contains "$out" "0x0099  NEW_REASON (new)        5    0.25%    0.50" "table"
+run "$B" --diff "$S/a.snap" "$T/b-new.snap" --force --json
+got=$(printf '%s\n' "$out" | jq -c '[.forced, [.reasons[] | select(.new) | .name], [.reasons[] | select(.new | not) | .name]]')
+[ "$got" = '[["reason_table"],["NEW_REASON"],["IO_INSTRUCTION","CPUID","EXTERNAL_INTERRUPT"]]' ] || bad "json: $got"
+run "$B" --diff "$T/b-new.snap" "$S/b.snap" --force
+contains "$err" "different reason tables: 1 reason(s) only in the first (0x0099 NEW_REASON): " "stderr"
+tap "--diff: a reason only in B is named as such (not '0 only in the first'); JSON marks it \"new\""
 
 while IFS='|' read -r file msg; do
 	run "$B" --diff "$S/$file" "$S/b.snap"
@@ -567,7 +587,7 @@ check_rc 0
 got=$(printf '%s\n' "$out" | jq -s -c '[map(.seq), (map(.total) | add), (map(.type) | unique),
 	(map(.interval_seconds > 0.4 and .interval_seconds < 1.5) | all)]')
 [ "$got" = '[[1,2,3,4],704,["interval"],true]' ] || bad "json lines: $got"
-printf '%s\n' "$out" | jq -s -e 'map(select(.total > 0)) | .[0].reasons[0] == {"code":"0x000a","name":"CPUID","delta":700,"per_second":.[0].reasons[0].per_second,"reset":false}' >/dev/null ||
+printf '%s\n' "$out" | jq -s -e 'map(select(.total > 0)) | .[0].reasons[0] == {"code":"0x000a","name":"CPUID","delta":700,"per_second":.[0].reasons[0].per_second,"reset":false,"new":false}' >/dev/null ||
 	bad "top reason"
 tap "--watch --json: JSON Lines, deltas of a change add up to 704"
 
@@ -970,7 +990,7 @@ run "$B" --diff "$S/time-a.snap" "$S/time-b.snap"
 check_rc 0; check_out "$DIFF_T"; check_err ""
 run "$B" --diff "$S/time-a.snap" "$S/time-b.snap" --json
 got=$(printf '%s\n' "$out" | jq -c '[.total, .time_count, .time_total_ns, .time_max_ns, .reasons[0], (.reasons | length)]')
-[ "$got" = '[2003,2020,4820000,40000,{"code":"0x001e","name":"IO_INSTRUCTION","delta":1500,"per_second":150,"reset":false,"time_count":1500,"time_total_ns":4500000,"time_max_ns":40000},3]' ] ||
+[ "$got" = '[2003,2020,4820000,40000,{"code":"0x001e","name":"IO_INSTRUCTION","delta":1500,"per_second":150,"reset":false,"new":false,"time_count":1500,"time_total_ns":4500000,"time_max_ns":40000},3]' ] ||
 	bad "json: $got"
 run "$B" --diff "$S/a.snap" "$S/time-b.snap"
 check_rc 0; check_out "$(printf '%s\n' "$DIFF_AB" | sed "1s|b.snap|time-b.snap|")"
@@ -1016,7 +1036,7 @@ assert [(v["vcpu"], v["new"], v["total"]) for v in d["vcpus"]] == [(0, False, 10
 assert d["total"] == sum(v["total"] for v in d["vcpus"])
 assert d["time_count"] == sum(v["time_count"] for v in d["vcpus"]) == 257
 assert d["vcpus"][1]["reasons"][0] == {"code": "0x001e", "name": "IO_INSTRUCTION", "delta": 100,
-    "per_second": 25, "reset": False, "time_count": 100, "time_total_ns": 500000, "time_max_ns": 30000}
+    "per_second": 25, "reset": False, "new": False, "time_count": 100, "time_total_ns": 500000, "time_max_ns": 30000}
 ' 2>"$T/py" || bad "per-vcpu diff json: $(cat "$T/py")"
 tap "--diff --per-vcpu of VM snapshots: a block (JSON: vcpus) per vCPU, a new vCPU counts from 0, vCPUs add up"
 

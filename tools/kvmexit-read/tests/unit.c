@@ -454,9 +454,13 @@ static void test_diff_refusals(void)
 	make_snapshot(&SB, "0x0001 EXTERNAL_INTERRUPT 30\n0x0099 NEW 5\n"
 			   "- other 0\n", 1010);
 	make_snapshot(&SA, LATER, 1000);
-	expect_refused(KX_P_TABLE, "different reason tables (5 reason(s) only "
-				   "in the first)");
-	CHECK(D.total == 15 && D.d[1].delta == 5);
+	expect_refused(KX_P_TABLE, "different reason tables: 1 reason(s) only "
+				   "in the second (0x0099 NEW), 5 reason(s) "
+				   "only in the first (0x0000 EXCEPTION_NMI, "
+				   "0x000a CPUID, 0x000c HLT, 0x001e "
+				   "IO_INSTRUCTION, 0x0030 EPT_VIOLATION)\n");
+	CHECK(D.total == 15 && D.d[1].delta == 5 && D.d[1].is_new &&
+	      !D.d[0].is_new && D.only_in_a == 5 && D.only_in_b == 1);
 	tap_group("diff: refuses vendor, kernel, boot, order, decrease and "
 		  "table mismatches; --force computes them");
 }
@@ -1194,7 +1198,7 @@ static void test_diff_times_vcpus(void)
 				  "\"time_max_ns\":100,\"forced\":[],\"vm\":"
 				  "\"1234-11\",\"reasons\":[{\"code\":"
 				  "\"0x000a\",\"name\":\"CPUID\",\"delta\":30,"
-				  "\"per_second\":3.000,\"reset\":false,"
+				  "\"per_second\":3.000,\"reset\":false,\"new\":false,"
 				  "\"time_count\":30,\"time_total_ns\":3000,"
 				  "\"time_max_ns\":100}]") &&
 		       strstr(b.p, ",\"vcpus\":[{\"vcpu\":0,\"new\":false,"
