@@ -516,31 +516,51 @@ contains "$err" "$T/r3/total: cannot reset the counters: Is a directory" "stderr
 tap "--reset on a missing directory (exit 3) or unwritable total (exit 1)"
 
 # --- running a command ----------------------------------------------------
-while read -r want cmd; do
+while IFS='|' read -r want what cmd; do
 	run "$B" --root "$F/vmx-basic" -- sh -c "$cmd"
 	check_rc "$want"
-	contains "$err" "sh -c $cmd: " "stderr"
+	contains "$err" "sh -c $cmd ($what): " "stderr"
 	contains "$err" "
 CODE  REASON  DELTA    SHARE  RATE/s
       total       0        -" "stderr"
-	tap "-- sh -c '$cmd': exit status $want, report on stderr"
+	tap "-- sh -c '$cmd': exit status $want, report on stderr says $what"
 done <<'LIST'
-0 true
-1 false
-42 exit 42
-143 kill -TERM $$
-137 kill -KILL $$
+0|exited with status 0|true
+1|exited with status 1|false
+42|exited with status 42|exit 42
+143|killed by signal 15: Terminated|kill -TERM $$
+137|killed by signal 9: Killed|kill -KILL $$
 LIST
+run "$B" --root "$F/vmx-basic" --json -- sh -c 'kill -TERM $$'
+check_rc 143
+[ "$(printf '%s\n' "$err" | jq -c '[.exit_status, .signal]')" = "[143,15]" ] || bad "json: $err"
+run "$B" --root "$F/vmx-basic" --json -- sh -c 'exit 4'
+[ "$(printf '%s\n' "$err" | jq -c '[.exit_status, .signal]')" = "[4,null]" ] || bad "json: $err"
+tap "-- CMD --json: exit_status, and signal (null if it exited)"
 
 run "$B" --root "$F/vmx-basic" -- "$T/no-such-command" arg
 check_rc 127
-contains "$err" "kvmexit-read: cannot execute '$T/no-such-command': No such file or directory" "stderr"
+check_err "kvmexit-read: cannot execute '$T/no-such-command': No such file or directory"
 printf 'not a program\n' >"$T/noexec"
 chmod 644 "$T/noexec"
 run "$B" --root "$F/vmx-basic" -- "$T/noexec"
 check_rc 126
-contains "$err" "Permission denied" "stderr"
-tap "-- CMD: 127 if not found, 126 if not executable"
+check_err "kvmexit-read: cannot execute '$T/noexec': Permission denied"
+run "$B" --root "$F/vmx-basic" --json -- "$T/no-such-command"
+check_rc 127
+check_err "kvmexit-read: cannot execute '$T/no-such-command': No such file or directory"
+tap "-- CMD: 127 if not found, 126 if not executable, and no report of a command that never ran"
+
+# SIGINT and SIGQUIT: the command gets the dispositions kvmexit-read was
+# started with (ignored stays ignored, as with time and perf stat)
+run sh -c "trap '' INT QUIT; exec '$B' --root '$F/vmx-basic' -- sh -c 'kill -INT \$\$; kill -QUIT \$\$; echo survived'"
+check_rc 0
+check_out "survived"
+run "$B" --root "$F/vmx-basic" -- sh -c 'kill -INT $$; echo survived'
+check_rc 130
+check_out ""
+contains "$err" "(killed by signal 2: Interrupt)" "stderr"
+tap "-- CMD keeps SIGINT and SIGQUIT ignored for the command if they were ignored on entry, default otherwise"
 
 cp -r "$F/vmx-basic" "$T/run"
 sed 's/CPUID 1000/CPUID 1700/; s/HLT 1$/HLT 5/' "$F/vmx-basic/by_reason" >"$T/after"
