@@ -255,6 +255,11 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 			       "--per-vcpu only applies to printing the "
 			       "counters, --save and --diff, not to %s",
 			       mode_names[o->mode]);
+	if (o->vm && !kx_vm_sel_valid(o->vm))
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--vm '%s': expected a process id or a VM's "
+			       "debugfs name <pid>-<fd> (see --list-vms)",
+			       o->vm);
 	if (o->vm && o->mode == KX_MODE_LIST_VMS)
 		return kx_fail(e, KX_EXIT_USAGE,
 			       "--vm and --list-vms cannot be combined");

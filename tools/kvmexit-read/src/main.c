@@ -25,7 +25,8 @@ int main(int argc, char **argv)
 			e.msg);
 		return r;
 	}
-	if (o.vm) {
+	/* --diff checks --vm against its snapshots' scope instead */
+	if (o.vm && o.mode != KX_MODE_DIFF) {
 		static struct kx_vm vm;
 		char root[KX_PATH_MAX];
 

@@ -131,6 +131,19 @@ int kx_mode_save(const struct kx_opts *o, struct kx_err *e)
 	return r;
 }
 
+/* --vm with --diff: the snapshot must be of that VM */
+static int check_vm_sel(const struct kx_opts *o, const struct kx_snapshot *s,
+			const char *name, struct kx_err *e)
+{
+	if (!o->vm || kx_vm_sel_matches(o->vm, s->scope))
+		return 0;
+	return kx_fail(e, KX_EXIT_REFUSED,
+		       "refusing --vm %s: %s is a snapshot of %s%s, not of "
+		       "that VM",
+		       o->vm, name, s->scope[0] ? "VM " : "all VMs",
+		       s->scope);
+}
+
 int kx_mode_diff(const struct kx_opts *o, struct kx_err *e)
 {
 	struct kx_snapshot *a = alloc_snapshot(e), *b = NULL;
@@ -156,7 +169,9 @@ int kx_mode_diff(const struct kx_opts *o, struct kx_err *e)
 	if (!strcmp(name_b, "-"))
 		name_b = "(standard input)";
 	r = kx_snapshot_load(o->diff_a, a, e);
-	if (!r && !o->diff_b && !o->vm_sel && a->scope[0]) {
+	if (!r)
+		r = check_vm_sel(o, a, name_a, e);
+	if (!r && !o->diff_b && a->scope[0]) {
 		/* a VM's snapshot against now: that VM now */
 		char root[KX_PATH_MAX];
 
@@ -178,6 +193,8 @@ int kx_mode_diff(const struct kx_opts *o, struct kx_err *e)
 			r = e->code;
 		else if (o->diff_b)
 			r = kx_snapshot_load(o->diff_b, b, e);
+		if (!r && o->diff_b)
+			r = check_vm_sel(o, b, name_b, e);
 	}
 	if (!r)
 		r = kx_diff(a, b, name_a, name_b, o->force, d, e);

@@ -58,6 +58,22 @@ int kx_vm_name_valid(const char *name)
 	       all_digits(dash + 1, strlen(dash + 1));
 }
 
+int kx_vm_sel_valid(const char *sel)
+{
+	return all_digits(sel, strlen(sel)) || kx_vm_name_valid(sel);
+}
+
+int kx_vm_sel_matches(const char *sel, const char *scope)
+{
+	size_t n = strlen(sel);
+
+	if (!scope[0])
+		return 0;
+	if (kx_vm_name_valid(sel))
+		return !strcmp(sel, scope);
+	return !strncmp(scope, sel, n) && scope[n] == '-';
+}
+
 static int has_file(const char *dir, const char *name, const char *file)
 {
 	char p[KX_PATH_MAX];
@@ -137,7 +153,7 @@ int kx_vm_find(const char *vm_root, const char *sel, struct kx_vm *vm,
 	int by_pid = all_digits(sel, pl), i, n, found = -1, r;
 	char **names, list[256] = "";
 
-	if (!by_pid && !kx_vm_name_valid(sel))
+	if (!kx_vm_sel_valid(sel))
 		return kx_fail(e, KX_EXIT_USAGE,
 			       "--vm '%s': expected a process id or a VM's "
 			       "debugfs name <pid>-<fd> (see --list-vms)",

@@ -28,6 +28,11 @@ int kx_vm_root(const char *root, const char *vm_root, char *out, size_t size,
 	       struct kx_err *e);
 /* 1 if name is "<pid>-<fd>" (decimal numbers), 0 if not. */
 int kx_vm_name_valid(const char *name);
+/* 1 if sel is a --vm value: "<pid>" or "<pid>-<fd>", 0 if not. */
+int kx_vm_sel_valid(const char *sel);
+/* 1 if a snapshot of scope ("" global, else "<pid>-<fd>") is of the VM
+ * that sel names (by name, or by its process id), 0 if not. */
+int kx_vm_sel_matches(const char *sel, const char *scope);
 /* The VM named sel ("<pid>-<fd>") or the only one of process sel ("<pid>")
  * that has exit_reasons. Missing, ambiguous or without per-VM statistics:
  * KX_EXIT_UNAVAILABLE (or KX_EXIT_USAGE for a malformed sel), saying why. */

@@ -1074,6 +1074,22 @@ contains "$err" "kvmexit-read: warning: --force: the second snapshot was taken 4
 contains "$err" "counter(s) went down" "stderr"
 tap "--diff refuses different scopes even with --force, and --per-vcpu without vCPU sections"
 
+# --vm with --diff of two files: applied to the snapshots' scope
+run "$B" --vm 1234-11 --diff "$S/a.snap" "$S/b.snap"
+check_rc 6
+check_err "kvmexit-read: refusing --vm 1234-11: $S/a.snap is a snapshot of all VMs, not of that VM"
+run "$B" --vm 4321 --diff "$S/vm-a.snap" "$S/vm-b.snap"
+check_rc 6
+check_err "kvmexit-read: refusing --vm 4321: $S/vm-a.snap is a snapshot of VM 1234-11, not of that VM"
+run "$B" --vm 1234-11 --diff "$S/vm-a.snap" "$S/a.snap" --force
+check_rc 6
+check_err "kvmexit-read: refusing --vm 1234-11: $S/a.snap is a snapshot of all VMs, not of that VM"
+run "$B" --vm 1234 --diff "$S/vm-a.snap" "$S/vm-b.snap"
+check_rc 0; check_out "$DIFF_VM"
+run "$B" --vm 12x --diff "$S/vm-a.snap" "$S/vm-b.snap"
+check_rc 2; contains "$err" "--vm '12x': expected a process id" "usage"
+tap "--vm with --diff A B: refused unless both snapshots are of that VM (no live VM needed)"
+
 mkdir -p "$T/vmt"
 cp -r "$F/vm/kvm_exits" "$F/vm/kvm" "$T/vmt/"
 run "$B" --root "$T/vmt/kvm_exits" --vm 1234 --per-vcpu --save "$T/vmt.snap"

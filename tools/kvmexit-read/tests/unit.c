@@ -1275,6 +1275,13 @@ static void test_vm(void)
 	      !strcmp(out, "./kvm"));
 	CHECK(kx_vm_root("/a", "/vms", out, sizeof(out), &E) == 0 &&
 	      !strcmp(out, "/vms"));
+	CHECK(kx_vm_sel_matches("1234", "1234-11") &&
+	      kx_vm_sel_matches("1234-11", "1234-11") &&
+	      !kx_vm_sel_matches("123", "1234-11") &&
+	      !kx_vm_sel_matches("1234-1", "1234-11") &&
+	      !kx_vm_sel_matches("1234", "") && kx_vm_sel_valid("1") &&
+	      kx_vm_sel_valid("1-2") && !kx_vm_sel_valid("1-") &&
+	      !kx_vm_sel_valid("x"));
 	CHECK(kx_vm_name_valid("1234-11") && kx_vm_name_valid("0-0") &&
 	      !kx_vm_name_valid("1234") && !kx_vm_name_valid("1234-") &&
 	      !kx_vm_name_valid("-1") && !kx_vm_name_valid("12-3-4") &&
