@@ -554,8 +554,10 @@ int kx_snapshot_parse(const char *buf, size_t len, const char *fname,
 	if (nf != 2 || !kx_field_is(&f[0], KX_SNAPSHOT_MAGIC))
 		return kx_lines_fail(&it, e,
 				     "not a kvmexit-read snapshot (the first "
-				     "line must be '%s %d')",
-				     KX_SNAPSHOT_MAGIC, KX_SNAPSHOT_VERSION);
+				     "line must be '%s %d' or '%s %d')",
+				     KX_SNAPSHOT_MAGIC, KX_SNAPSHOT_VERSION,
+				     KX_SNAPSHOT_MAGIC,
+				     KX_SNAPSHOT_VERSION_VM);
 	if (kx_parse_u64(f[1].p, f[1].n, &version) ||
 	    (version != KX_SNAPSHOT_VERSION &&
 	     version != KX_SNAPSHOT_VERSION_VM)) {

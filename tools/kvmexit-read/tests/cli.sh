@@ -441,7 +441,7 @@ while IFS='|' read -r file msg; do
 	tap "bad snapshot $file: exit 5, names file and line"
 done <<'LIST'
 bad-version.snap|:1: unsupported snapshot format version '3' (this kvmexit-read reads versions 1 and 2)
-not-a-snapshot.snap|:1: not a kvmexit-read snapshot (the first line must be 'kvmexit-read-snapshot 1')
+not-a-snapshot.snap|:1: not a kvmexit-read snapshot (the first line must be 'kvmexit-read-snapshot 1' or 'kvmexit-read-snapshot 2')
 truncated.snap|:34: end of file without the 'end' line (file truncated?)
 truncated-midline.snap|:34: last line has no newline (file truncated?)
 corrupted.snap|:71: sum 2269 does not match the reason counts, which add up to 3169 (file corrupted?)
@@ -451,9 +451,40 @@ hostile-dupkey.snap|:7: duplicate 'vendor' line (first on line 6)
 hostile-longline.snap|:5: line too long (more than 255 bytes)
 hostile-nul.snap|:6: NUL byte in column 9
 hostile-overflow.snap|:16: count '99999999999999999999999' does not fit in 64 bits
-hostile-oversize.snap|: too large (more than 131072 bytes)
 missing.snap|: No such file or directory
 LIST
+
+# oversized snapshots, generated here: the limits are those the man page
+# and the rst give (128 KiB for format 1, 16 MiB for format 2)
+grep -q "^Files of more than 128 KiB (format 1) or 16 MiB (format 2)" "$HERE/../kvmexit-read.1" ||
+	bad "man page limits"
+grep -q "128 KiB per file" "$HERE/../../../Documentation/kvmexit-read.rst" &&
+	grep -q "(at most 16 MiB per file)" "$HERE/../../../Documentation/kvmexit-read.rst" || bad "rst limits"
+for v in 1:131072 2:16777216; do
+	# a.snap (format 2: with a scope line), comment lines up to max bytes
+	# before its end line: the largest allowed, then one byte more
+	python3 - "$S/a.snap" "${v%:*}" "${v#*:}" >"$T/big.snap" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines(True)
+version, size = sys.argv[2], int(sys.argv[3])
+lines[0] = "kvmexit-read-snapshot %s\n" % version
+if version == "2":
+    lines.insert([l.startswith("vendor ") for l in lines].index(True) + 1, "scope global\n")
+head = "".join(lines[:-1])
+pad = size - len(head) - len(lines[-1])
+rows = ["#" * 99 + "\n"] * (pad // 100) + (["#" * (pad % 100 - 1) + "\n"] if pad % 100 else [])
+sys.stdout.write(head + "".join(rows) + lines[-1])
+PY
+	max=${v#*:}
+	[ "$(wc -c <"$T/big.snap")" = "$max" ] || bad "generated $(wc -c <"$T/big.snap") bytes, not $max"
+	run "$B" --diff "$T/big.snap" "$T/big.snap"
+	check_rc 0
+	sed -i '2i #' "$T/big.snap"
+	run "$B" --diff "$T/big.snap" "$S/b.snap"
+	check_rc 5
+	check_err "kvmexit-read: $T/big.snap: too large (more than $max bytes)"
+done
+tap "snapshots of exactly 128 KiB (format 1) and 16 MiB (format 2) are read, one byte more is refused"
 
 # a reset between the snapshot and now is refused
 cp -r "$F/vmx-basic" "$T/live"
