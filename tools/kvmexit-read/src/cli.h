@@ -44,6 +44,7 @@ struct kx_opts {
 	struct kx_time interval;
 	uint64_t count; /* 0: forever */
 	int force;
+	int pretty; /* -p, --pretty: indented JSON */
 	char **cmd; /* NULL-terminated, after -- */
 	const char *vm;	     /* --vm PID|NAME */
 	int per_vcpu;	     /* --per-vcpu */

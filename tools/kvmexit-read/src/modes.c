@@ -26,6 +26,14 @@ int kx_emit(const char *path, const struct kx_buf *b, struct kx_err *e)
 	return kx_write_output(path, b->p ? b->p : "", b->len, e);
 }
 
+int kx_emit_as(const struct kx_opts *o, const char *path, struct kx_buf *b,
+	       struct kx_err *e)
+{
+	if (o->pretty && o->fmt == KX_FMT_JSON)
+		kx_json_indent(b);
+	return kx_emit(path, b, e);
+}
+
 void kx_warn_forced(const struct kx_diff *d, const char *why)
 {
 	struct kx_buf b;
@@ -101,7 +109,7 @@ int kx_mode_read(const struct kx_opts *o, struct kx_err *e)
 			kx_table_counters(&s->vcpu[i].c, &b);
 		}
 	}
-	r = kx_emit(o->output, &b, e);
+	r = kx_emit_as(o, o->output, &b, e);
 	kx_buf_free(&b);
 	kx_snapshot_free(s);
 	return r;
@@ -124,7 +132,7 @@ int kx_mode_save(const struct kx_opts *o, struct kx_err *e)
 			kx_json_vm(s, o->vm_sel->dir, &b);
 		else
 			kx_json_counters(s, source_of(o), &b);
-		r = kx_emit(NULL, &b, e);
+		r = kx_emit_as(o, NULL, &b, e);
 	}
 	kx_buf_free(&b);
 	kx_snapshot_free(s);
@@ -216,7 +224,7 @@ int kx_mode_diff(const struct kx_opts *o, struct kx_err *e)
 		kx_table_diff(d, title, &out);
 		kx_table_diff_vcpus(d, &out);
 	}
-	r = kx_emit(o->output, &out, e);
+	r = kx_emit_as(o, o->output, &out, e);
 out:
 	kx_buf_free(&out);
 	if (d)
@@ -331,11 +339,8 @@ int kx_mode_reset(const struct kx_opts *o, struct kx_err *e)
 	if (o->fmt != KX_FMT_JSON)
 		return 0;
 	kx_buf_init(&b);
-	kx_buf_printf(&b, "{\"type\":\"reset\",\"format\":%d,\"source\":",
-		      KX_JSON_FORMAT);
-	kx_json_str(&b, dir);
-	kx_buf_puts(&b, "}\n");
-	r = kx_emit(NULL, &b, e);
+	kx_json_reset(dir, &b);
+	r = kx_emit_as(o, NULL, &b, e);
 	kx_buf_free(&b);
 	return r;
 }
@@ -368,7 +373,7 @@ int kx_mode_list_vms(const struct kx_opts *o, struct kx_err *e)
 	struct kx_vm_info *v = NULL;
 	char root[KX_PATH_MAX];
 	struct kx_buf b;
-	int n, i, r;
+	int n, r;
 
 	r = kx_root_check(o->root, o->root_is_default, e);
 	if (!r)
@@ -381,22 +386,7 @@ int kx_mode_list_vms(const struct kx_opts *o, struct kx_err *e)
 	}
 	kx_buf_init(&b);
 	if (o->fmt == KX_FMT_JSON) {
-		kx_buf_printf(&b, "{\"type\":\"vms\",\"format\":%d,\"source\":",
-			      KX_JSON_FORMAT);
-		kx_json_str(&b, root);
-		kx_buf_puts(&b, ",\"vms\":[");
-		for (i = 0; i < n; i++) {
-			kx_buf_puts(&b, i ? ",{\"vm\":" : "{\"vm\":");
-			kx_json_str(&b, v[i].name);
-			kx_buf_printf(&b, ",\"pid\":%lu,\"comm\":", v[i].pid);
-			kx_json_str(&b, v[i].comm);
-			kx_buf_printf(&b,
-				      ",\"vcpus\":%d,\"exits\":%llu,"
-				      "\"time_stats\":%s}",
-				      v[i].vcpus, v[i].exits,
-				      v[i].timed ? "true" : "false");
-		}
-		kx_buf_puts(&b, "]}\n");
+		kx_json_vms(v, n, root, &b);
 	} else if (!n) {
 		kx_buf_printf(&b,
 			      "no VM with per-VM counters in %s (set "
@@ -407,7 +397,7 @@ int kx_mode_list_vms(const struct kx_opts *o, struct kx_err *e)
 		table_vms(v, n, &b);
 	}
 	free(v);
-	r = kx_emit(NULL, &b, e);
+	r = kx_emit_as(o, NULL, &b, e);
 	kx_buf_free(&b);
 	return r;
 }

@@ -50,6 +50,23 @@ void kx_json_diff_members(const struct kx_diff *d, const char *from,
 void kx_json_diff(const struct kx_diff *d, const char *from, const char *to,
 		  struct kx_buf *b);
 
+/* --watch: {"type":"interval","format":1,"seq":N,"elapsed_seconds":S,
+ * <diff members>}\n */
+void kx_json_interval(const struct kx_diff *d, uint64_t seq, double elapsed,
+		      const char *source, struct kx_buf *b);
+/* -- CMD: {"type":"command","format":1,"command":[...],"exit_status":N,
+ * "signal":N|null,<diff members>}\n (sig 0: exited) */
+void kx_json_command(const struct kx_diff *d, char *const *cmd, int status,
+		     int sig, const char *source, struct kx_buf *b);
+/* --reset: {"type":"reset","format":1,"source":DIR}\n */
+void kx_json_reset(const char *source, struct kx_buf *b);
+/* --list-vms: {"type":"vms","format":1,"source":DIR,"vms":[...]}\n */
+void kx_json_vms(const struct kx_vm_info *v, int n, const char *source,
+		 struct kx_buf *b);
+/* Rewrites the compact JSON in b (one object per line) indented by two
+ * spaces a level, for --pretty. */
+void kx_json_indent(struct kx_buf *b);
+
 /* output_prom.c */
 void kx_prom_label_value(struct kx_buf *b, const char *s);
 /* The series of s (labels vm="<pid>-<fd>" if a VM's) and, with the vcpu

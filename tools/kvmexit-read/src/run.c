@@ -94,7 +94,7 @@ int kx_mode_run(const struct kx_opts *o, int *status, struct kx_err *e)
 	char title[KX_TITLE_CMD_MAX + 128];
 	const char *src = o->vm_sel ? o->vm_sel->dir : o->root;
 	struct kx_buf out;
-	int r, i, ws, sig = 0, fds[2], exec_err = 0;
+	int r, ws, sig = 0, fds[2], exec_err = 0;
 	ssize_t n;
 	pid_t pid;
 
@@ -161,23 +161,12 @@ int kx_mode_run(const struct kx_opts *o, int *status, struct kx_err *e)
 		goto restore;
 	kx_warn_forced(d, "");
 	if (o->fmt == KX_FMT_JSON) {
-		kx_buf_printf(&out, "{\"type\":\"command\",\"format\":%d,"
-			      "\"command\":[", KX_JSON_FORMAT);
-		for (i = 0; o->cmd[i]; i++) {
-			if (i)
-				kx_buf_putc(&out, ',');
-			kx_json_str(&out, o->cmd[i]);
-		}
-		kx_buf_printf(&out, "],\"exit_status\":%d,\"signal\":", *status);
-		if (sig)
-			kx_buf_printf(&out, "%d,", sig);
-		else
-			kx_buf_puts(&out, "null,");
-		kx_json_diff_members(d, src, src, &out);
-		kx_buf_puts(&out, "}\n");
+		kx_json_command(d, o->cmd, *status, sig, src, &out);
 	} else {
 		kx_table_diff(d, title, &out);
 	}
+	if (o->pretty)
+		kx_json_indent(&out);
 	if (o->output) {
 		r = kx_emit(o->output, &out, e);
 	} else if (out.failed) {

@@ -76,18 +76,14 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 			goto out;
 		kx_buf_reset(&b);
 		if (o->fmt == KX_FMT_JSON) {
-			kx_buf_printf(&b,
-				      "{\"type\":\"interval\",\"format\":%d,"
-				      "\"seq\":%llu,\"elapsed_seconds\":%.3f,",
-				      KX_JSON_FORMAT, (unsigned long long)seq,
-				      kx_time_sub(&s[!cur]->boot, &start));
-			kx_json_diff_members(d, src, src, &b);
-			kx_buf_puts(&b, "}\n");
+			kx_json_interval(d, seq,
+					 kx_time_sub(&s[!cur]->boot, &start),
+					 src, &b);
 		} else {
 			kx_watch_line(d, kx_time_sub(&s[!cur]->boot, &start),
 				      &b);
 		}
-		r = kx_emit(NULL, &b, e);
+		r = kx_emit_as(o, NULL, &b, e);
 		if (r)
 			goto out;
 		cur = !cur;
