@@ -670,6 +670,52 @@ run "$B" --version
 check_rc 0; check_out "kvmexit-read 1.1 (snapshot formats 1 and 2, JSON format 1)"
 tap "--help, -h and --version"
 
+run "$B" -V
+check_rc 0; check_out "kvmexit-read 1.1 (snapshot formats 1 and 2, JSON format 1)"
+run "$B" --root "$F/vmx-basic" -j
+check_rc 0
+[ "$(printf '%s\n' "$out" | jq -r .total)" = 2269 ] || bad "-j: $out"
+"$B" --root "$F/vmx-basic" --json >"$T/compact"
+run "$B" --root "$F/vmx-basic" -p
+check_rc 0
+[ "$(printf '%s\n' "$out" | head -3)" = '{
+  "type": "counters",
+  "format": 1,' ] || bad "-p: $(printf '%s\n' "$out" | head -3)"
+# the same object, only indented (wall_time and boottime differ per run)
+[ "$(printf '%s\n' "$out" | jq -c 'del(.wall_time, .boottime)')" = "$(jq -c 'del(.wall_time, .boottime)' "$T/compact")" ] || bad "-p differs from --json"
+run "$B" --diff "$S/a.snap" "$S/b.snap" --pretty
+check_rc 0
+[ "$(printf '%s\n' "$out" | jq -c .)" = "$("$B" --diff "$S/a.snap" "$S/b.snap" --json | jq -c .)" ] || bad "--pretty diff"
+contains "$out" '  "reasons": [
+    {
+      "code": "0x001e",' "--pretty"
+run "$B" --root "$F/vmx-basic" -p --prometheus
+check_rc 2
+run "$B" --root "$F/vmx-basic" --json=1
+check_rc 2; contains "$err" "--json takes no value" "stderr"
+run "$B" --root "$F/vmx-basic" -x
+check_rc 2; contains "$err" "unknown option '-x'" "stderr"
+tap "-j (--json), -p/--pretty (indented JSON, same content), -V (--version)"
+
+# --help, the man page and the rst list the same options, and the parser
+# knows each of them
+"$B" --help | awk '/^(Modes|Options):/ { on = 1; next } /^$/ { on = 0 }
+	on && /^  [- ]/ { print substr($0, 3, 22) }' |
+	grep -o -- '--[a-z][a-z-]*\|-[a-zA-Z]\b' | sort -u >"$T/opt-help"
+awk '/^\.SH (MODES|OPTIONS)/ { on = 1; next } /^\.SH/ { on = 0 }
+	on && tp { gsub(/\\-/, "-"); print } { tp = on && /^\.TP/ }' "$HERE/../kvmexit-read.1" |
+	grep -o -- '--[a-z][a-z-]*\|-[a-zA-Z]\b' | sort -u >"$T/opt-man"
+awk '/^Usage$/ { on = 1 } /^Printing the counters$/ { on = 0 } on' "$HERE/../../../Documentation/kvmexit-read.rst" |
+	grep -o -- '--[a-z][a-z-]*\|\B-[a-zA-Z]\b' | sort -u >"$T/opt-rst"
+[ "$(wc -l <"$T/opt-help")" -ge 17 ] || bad "few options in --help: $(cat "$T/opt-help")"
+diff "$T/opt-help" "$T/opt-man" >"$T/d" || bad "--help vs man page: $(cat "$T/d")"
+diff "$T/opt-help" "$T/opt-rst" >"$T/d" || bad "--help vs rst: $(cat "$T/d")"
+while read -r opt; do
+	run "$B" "$opt"
+	lacks "$err" "unknown option" "$opt"
+done <"$T/opt-help"
+tap "--help, the man page and Documentation/kvmexit-read.rst list the same options, all known to the parser"
+
 # --- per VM (fixtures/vm: kvm_exits with time_by_reason, kvm/ per VM) ---
 VR="--root $F/vm/kvm_exits"
 run "$B" $VR

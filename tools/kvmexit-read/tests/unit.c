@@ -546,6 +546,23 @@ static void test_json_prom(void)
 	tap_group("json and prometheus: exact output and escaping");
 }
 
+static void test_json_indent(void)
+{
+	static const char in[] = "{\"a\":[1,{}],\"b\":\"x,{\\\"]:\",\"c\":[]}\n"
+				 "{\"d\":1}\n";
+	static const char want[] = "{\n  \"a\": [\n    1,\n    {}\n  ],\n"
+				   "  \"b\": \"x,{\\\"]:\",\n  \"c\": []\n}\n"
+				   "{\n  \"d\": 1\n}\n";
+	struct kx_buf b;
+
+	kx_buf_init(&b);
+	kx_buf_puts(&b, in);
+	kx_json_indent(&b);
+	CHECKF(b.p && !strcmp(b.p, want), "got:\n%s", b.p);
+	kx_buf_free(&b);
+	tap_group("--pretty: JSON indented by two spaces, strings untouched");
+}
+
 static void test_seconds(void)
 {
 	static const char *const good[] = { "1", "0.5", "0.01", "2.000000001",
@@ -629,6 +646,17 @@ static void test_cli(void)
 	CHECK(cli("--save a", &o) == 0 && !strcmp(o.save, "a"));
 	CHECK(cli("--diff a --save b", &o) == KX_EXIT_USAGE &&
 	      !strcmp(E.msg, "--diff and --save cannot be combined"));
+	CHECK(cli("-j", &o) == 0 && o.fmt == KX_FMT_JSON && !o.pretty);
+	CHECK(cli("-p", &o) == 0 && o.fmt == KX_FMT_JSON && o.pretty);
+	CHECK(cli("--pretty --diff a", &o) == 0 && o.pretty);
+	CHECK(cli("-V", &o) == 0 && o.mode == KX_MODE_VERSION);
+	CHECK(cli("-jp", &o) == KX_EXIT_USAGE);
+	CHECKF(cli("--force=1 --diff a", &o) == KX_EXIT_USAGE &&
+		       !strcmp(E.msg, "--force takes no value"),
+	       "%s", E.msg);
+	CHECKF(cli("--vm=12x", &o) == KX_EXIT_USAGE &&
+		       strstr(E.msg, "--vm '12x': expected a process id"),
+	       "%s", E.msg);
 	tap_group("command line: modes, values, combinations and env root");
 }
 
@@ -1347,6 +1375,7 @@ int main(void)
 	test_table();
 	test_json_prom();
 	test_seconds();
+	test_json_indent();
 	test_cli();
 	test_mountinfo();
 	test_explain();
