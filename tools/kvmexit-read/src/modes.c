@@ -349,7 +349,7 @@ int kx_mode_reset(const struct kx_opts *o, struct kx_err *e)
 static void table_vms(const struct kx_vm_info *v, int n, struct kx_buf *b)
 {
 	int wname = 16, wpid = 8, wcomm = 16, i, k;
-	char pid[24];
+	char pid[24], exits[32];
 
 	for (i = 0; i < n; i++) {
 		k = (int)strlen(v[i].name);
@@ -361,11 +361,12 @@ static void table_vms(const struct kx_vm_info *v, int n, struct kx_buf *b)
 	}
 	kx_buf_printf(b, "%-*s %*s %-*s %6s %14s  %s\n", wname, "VM", wpid,
 		      "PID", wcomm, "COMMAND", "VCPUS", "EXITS", "TIMES");
-	for (i = 0; i < n; i++)
-		kx_buf_printf(b, "%-*s %*lu %-*s %6d %14llu  %s\n", wname,
+	for (i = 0; i < n; i++) {
+		kx_fmt_count(exits, sizeof(exits), v[i].exits);
+		kx_buf_printf(b, "%-*s %*lu %-*s %6d %14s  %s\n", wname,
 			      v[i].name, wpid, v[i].pid, wcomm, v[i].comm,
-			      v[i].vcpus, v[i].exits,
-			      v[i].timed ? "yes" : "no");
+			      v[i].vcpus, exits, v[i].timed ? "yes" : "no");
+	}
 }
 
 int kx_mode_list_vms(const struct kx_opts *o, struct kx_err *e)

@@ -16,6 +16,15 @@
 /* Non-zero reasons, largest first, then the total (= sum of by_reason);
  * with AVG and MAX handling time columns when c has times. */
 void kx_table_counters(const struct kx_counters *c, struct kx_buf *b);
+/* Human tables group digits by thousands ("1,234,567"); machine formats
+ * (JSON, Prometheus, snapshots) never do. Rates have KX_RATE_DECIMALS
+ * decimals everywhere, tables and JSON alike. */
+#define KX_RATE_DECIMALS 2
+/* num (a decimal number) with ',' between groups of three integer digits */
+void kx_fmt_group(char *out, size_t size, const char *num);
+void kx_fmt_count(char *out, size_t size, uint64_t v);
+/* a rate ("2,773.69") */
+void kx_fmt_rate(char *out, size_t size, double r);
 /* 350ns, 1.2us, 4.1ms, 2.00s */
 void kx_fmt_ns(char *out, size_t size, uint64_t ns);
 /* "TITLE: 12.500 s, 2020 exits, 161.60 exits/s" then the non-zero deltas

@@ -43,10 +43,11 @@ static void json_time(struct kx_buf *b, const struct kx_time *t)
 	kx_buf_printf(b, "%llu.%09u", (unsigned long long)t->sec, t->nsec);
 }
 
-static void json_double(struct kx_buf *b, double v, int valid)
+/* a number with decimals, or null if not valid */
+static void json_double(struct kx_buf *b, double v, int decimals, int valid)
 {
 	if (valid && isfinite(v))
-		kx_buf_printf(b, "%.3f", v);
+		kx_buf_printf(b, "%.*f", decimals, v);
 	else
 		kx_buf_puts(b, "null");
 }
@@ -163,7 +164,7 @@ static void diff_totals(const struct kx_diff *d, struct kx_buf *b)
 	kx_buf_printf(b, "\"total\":%llu,\"exits_per_second\":",
 		      (unsigned long long)d->total);
 	json_double(b, kx_diff_rate(d, d->total, &r) ? r : 0,
-		    kx_diff_rate(d, d->total, &r));
+		    KX_RATE_DECIMALS, kx_diff_rate(d, d->total, &r));
 	if (d->timed)
 		json_time_keys(b, d->tcount, d->tns, d->tmax);
 }
@@ -186,7 +187,7 @@ static void diff_reason_list(const struct kx_diff *d, struct kx_buf *b)
 		kx_json_str(b, x->name);
 		kx_buf_printf(b, ",\"delta\":%llu,\"per_second\":",
 			      (unsigned long long)x->delta);
-		json_double(b, ok ? r : 0, ok);
+		json_double(b, ok ? r : 0, KX_RATE_DECIMALS, ok);
 		kx_buf_printf(b, ",\"reset\":%s,\"new\":%s",
 			      x->reset ? "true" : "false",
 			      x->is_new ? "true" : "false");
@@ -209,7 +210,7 @@ void kx_json_diff_members(const struct kx_diff *d, const char *from,
 	kx_buf_puts(b, "},\"to\":{");
 	json_meta(b, d->b, to);
 	kx_buf_puts(b, "},\"interval_seconds\":");
-	json_double(b, d->seconds, d->seconds_valid);
+	json_double(b, d->seconds, 3, d->seconds_valid);
 	kx_buf_printf(b, ",\"interval_clock\":\"%s\"",
 		      d->wall_clock ? "wall_time" : "boottime");
 	kx_buf_putc(b, ',');
@@ -257,7 +258,7 @@ void kx_json_interval(const struct kx_diff *d, uint64_t seq, double elapsed,
 	json_head(b, "interval");
 	kx_buf_printf(b, "\"seq\":%llu,\"elapsed_seconds\":",
 		      (unsigned long long)seq);
-	json_double(b, elapsed, 1);
+	json_double(b, elapsed, 3, 1);
 	kx_buf_putc(b, ',');
 	kx_json_diff_members(d, source, source, b);
 	kx_buf_puts(b, "}\n");

@@ -64,13 +64,13 @@ tap() {
 }
 
 VMX_TABLE='CODE    REASON              COUNT    SHARE
-0x000a  CPUID                1000   44.07%
-0x001e  IO_INSTRUCTION       1000   44.07%
+0x000a  CPUID               1,000   44.07%
+0x001e  IO_INSTRUCTION      1,000   44.07%
 0x0020  MSR_WRITE             250   11.02%
 0x0001  EXTERNAL_INTERRUPT     17    0.75%
 0x000c  HLT                     1    0.04%
 0x0030  EPT_VIOLATION           1    0.04%
-        total                2269  100.00%'
+        total               2,269  100.00%'
 
 # --- reading the counters -------------------------------------------------
 run "$B" --root "$F/vmx-basic"
@@ -87,7 +87,7 @@ check_out 'CODE    REASON     COUNT    SHARE
 0x0060  interrupt     33    2.75%
 0x0078  hlt            5    0.42%
 -       other          2    0.17%
-        total       1202  100.00%'
+        total      1,202  100.00%'
 tap "svm table: exact, 'other' line shown when non-zero"
 
 KVMEXIT_ROOT=$F/vmx-basic run "$B"
@@ -108,10 +108,10 @@ tap "all-zero counters: header and total only"
 
 run "$B" --root "$F/vmx-max"
 check_rc 0
-check_out 'CODE    REASON                 COUNT    SHARE
-0x000a  CPUID   18446744073709551615  100.00%
-        total   18446744073709551615  100.00%'
-tap "u64 max count printed exactly"
+check_out 'CODE    REASON                       COUNT    SHARE
+0x000a  CPUID   18,446,744,073,709,551,615  100.00%
+        total   18,446,744,073,709,551,615  100.00%'
+tap "u64 max count printed exactly, digits grouped by thousands"
 
 wide=0
 for d in vmx-basic svm-basic vmx-max; do
@@ -346,12 +346,12 @@ contains "$out" "$T/a.snap -> now: " "diff"
 contains "$out" ", 0 exits" "diff"
 tap "--diff A: against the live counters, zero deltas"
 
-DIFF_AB="$S/a.snap -> $S/b.snap: 10.000 s, 2003 exits, 200.30 exits/s
+DIFF_AB="$S/a.snap -> $S/b.snap: 10.000 s, 2,003 exits, 200.30 exits/s
 CODE    REASON              DELTA    SHARE  RATE/s
-0x001e  IO_INSTRUCTION       1500   74.89%  150.00
+0x001e  IO_INSTRUCTION      1,500   74.89%  150.00
 0x000a  CPUID                 500   24.96%   50.00
 0x0001  EXTERNAL_INTERRUPT      3    0.15%    0.30
-        total                2003  100.00%  200.30"
+        total               2,003  100.00%  200.30"
 run "$B" --diff "$S/a.snap" "$S/b.snap"
 check_rc 0; check_out "$DIFF_AB"; check_err ""
 tap "--diff A B: exact deltas, interval, exits per second"
@@ -625,7 +625,7 @@ end=$(date +%s%N)
 check_rc 0
 [ "$(printf '%s\n' "$out" | head -1)" = '  ELAPSED        EXITS     EXITS/s  TOP REASONS' ] || bad "header"
 [ "$(printf '%s\n' "$out" | wc -l)" = 4 ] || bad "lines: $out"
-printf '%s\n' "$out" | tail -n +2 | grep -Evq '^ +0\.[0-9]{3} +0 +0\.0$' && bad "lines: $out"
+printf '%s\n' "$out" | tail -n +2 | grep -Evq '^ +0\.[0-9]{3} +0 +0\.00$' && bad "lines: $out"
 [ $(((end - start) / 1000000)) -ge 590 ] || bad "took $(((end - start) / 1000000)) ms"
 tap "--watch 0.2 --count 3: header and 3 interval lines, 0.6 s"
 
@@ -721,11 +721,11 @@ VR="--root $F/vm/kvm_exits"
 run "$B" $VR
 check_rc 0
 check_out 'CODE    REASON          COUNT    SHARE       AVG       MAX
-0x000a  CPUID            1500   96.59%     480ns     2.0us
+0x000a  CPUID           1,500   96.59%     480ns     2.0us
 0x001e  IO_INSTRUCTION     50    3.22%     8.0us    30.0us
 0x000c  HLT                 2    0.13%         -         -
 0x0030  EPT_VIOLATION       1    0.06%     5.0us     5.0us
-        total            1553  100.00%     1.2us    30.0us'
+        total           1,553  100.00%     1.2us    30.0us'
 tap "time_by_reason adds AVG and MAX handling time columns"
 
 # comm PID: what --list-vms shows as the COMMAND of a process
@@ -737,7 +737,7 @@ run "$B" $VR --list-vms
 check_rc 0
 check_out "$(printf '%-16s %8s %-16s %6s %14s  %s\n' VM PID COMMAND VCPUS EXITS TIMES \
 	777-1 777 "$(comm 777)" 0 7 no 777-2 777 "$(comm 777)" 0 7 no \
-	1234-11 1234 "$(comm 1234)" 2 553 yes 4321-5 4321 "$(comm 4321)" 1 1002 no)"
+	1234-11 1234 "$(comm 1234)" 2 553 yes 4321-5 4321 "$(comm 4321)" 1 1,002 no)"
 run "$B" $VR --list-vms --json
 check_rc 0
 printf '%s\n' "$out" | python3 -c '
@@ -970,10 +970,10 @@ run "$B" $VR --vm 4321-5
 check_rc 0
 check_out 'VM 4321-5
 CODE    REASON          COUNT    SHARE
-0x001e  IO_INSTRUCTION   1000   99.80%
+0x001e  IO_INSTRUCTION  1,000   99.80%
 0x000c  HLT                 1    0.10%
 0x0030  EPT_VIOLATION       1    0.10%
-        total            1002  100.00%'
+        total           1,002  100.00%'
 tap "--vm --per-vcpu table: the VM's block then one per vCPU; no time columns for an untimed VM"
 
 run "$B" $VR --json
@@ -1077,12 +1077,12 @@ run "$B" --root "$F/vmx-basic" --save "$T/g1.snap"
 	bad "untimed global snapshot is not format 1"
 tap "--save of timed global counters: format 2, scope global, time and time_sum lines; untimed stays format 1"
 
-DIFF_T="$S/time-a.snap -> $S/time-b.snap: 10.000 s, 2003 exits, 200.30 exits/s
+DIFF_T="$S/time-a.snap -> $S/time-b.snap: 10.000 s, 2,003 exits, 200.30 exits/s
 CODE    REASON              DELTA    SHARE  RATE/s       AVG       MAX
-0x001e  IO_INSTRUCTION       1500   74.89%  150.00     3.0us    40.0us
+0x001e  IO_INSTRUCTION      1,500   74.89%  150.00     3.0us    40.0us
 0x000a  CPUID                 500   24.96%   50.00     600ns     9.0us
 0x0001  EXTERNAL_INTERRUPT      3    0.15%    0.30     1.0us     1.5us
-        total                2003  100.00%  200.30     2.4us    40.0us"
+        total               2,003  100.00%  200.30     2.4us    40.0us"
 run "$B" --diff "$S/time-a.snap" "$S/time-b.snap"
 check_rc 0; check_out "$DIFF_T"; check_err ""
 run "$B" --diff "$S/time-a.snap" "$S/time-b.snap" --json

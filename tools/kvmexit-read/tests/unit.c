@@ -469,19 +469,19 @@ static void test_table(void)
 {
 	static const char want[] =
 		"CODE    REASON              COUNT    SHARE\n"
-		"0x000a  CPUID                1000   49.53%\n"
-		"0x001e  IO_INSTRUCTION       1000   49.53%\n"
+		"0x000a  CPUID               1,000   49.53%\n"
+		"0x001e  IO_INSTRUCTION      1,000   49.53%\n"
 		"0x0001  EXTERNAL_INTERRUPT     17    0.84%\n"
 		"0x000c  HLT                     1    0.05%\n"
 		"0x0030  EPT_VIOLATION           1    0.05%\n"
-		"        total                2019  100.00%\n";
+		"        total               2,019  100.00%\n";
 	static const char want_diff[] =
-		"x: 10.000 s, 2003 exits, 200.30 exits/s\n"
+		"x: 10.000 s, 2,003 exits, 200.30 exits/s\n"
 		"CODE    REASON              DELTA    SHARE  RATE/s\n"
-		"0x001e  IO_INSTRUCTION       1500   74.89%  150.00\n"
+		"0x001e  IO_INSTRUCTION      1,500   74.89%  150.00\n"
 		"0x000a  CPUID                 500   24.96%   50.00\n"
 		"0x0001  EXTERNAL_INTERRUPT      3    0.15%    0.30\n"
-		"        total                2003  100.00%  200.30\n";
+		"        total               2,003  100.00%  200.30\n";
 	struct kx_buf b;
 
 	kx_buf_init(&b);
@@ -496,12 +496,29 @@ static void test_table(void)
 	CHECKF(b.p && !strcmp(b.p, want_diff), "got:\n%s", b.p);
 	kx_buf_reset(&b);
 	kx_watch_line(&D, 1.5, &b);
-	CHECKF(b.p && !strcmp(b.p, "    1.500         2003       200.3  "
-				   "IO_INSTRUCTION 1500, CPUID 500, "
+	CHECKF(b.p && !strcmp(b.p, "    1.500        2,003      200.30  "
+				   "IO_INSTRUCTION 1,500, CPUID 500, "
 				   "EXTERNAL_INTERRUPT 3\n"),
 	       "got '%s'", b.p);
 	kx_buf_free(&b);
-	tap_group("text: exact counters table, diff table and watch line");
+	{
+		char g[64];
+
+		kx_fmt_count(g, sizeof(g), 0);
+		CHECK(!strcmp(g, "0"));
+		kx_fmt_count(g, sizeof(g), 999);
+		CHECK(!strcmp(g, "999"));
+		kx_fmt_count(g, sizeof(g), 1000);
+		CHECK(!strcmp(g, "1,000"));
+		kx_fmt_count(g, sizeof(g), UINT64_MAX);
+		CHECK(!strcmp(g, "18,446,744,073,709,551,615"));
+		kx_fmt_rate(g, sizeof(g), 1234567.891);
+		CHECKF(!strcmp(g, "1,234,567.89"), "%s", g);
+		kx_fmt_rate(g, sizeof(g), 0.5);
+		CHECK(!strcmp(g, "0.50"));
+	}
+	tap_group("text: exact counters table, diff table and watch line, "
+		  "thousands grouped, rates with 2 decimals");
 }
 
 static void test_json_prom(void)
@@ -929,12 +946,12 @@ static void test_time_table_json_prom(void)
 {
 	static const char want[] =
 		"CODE    REASON              COUNT    SHARE       AVG       MAX\n"
-		"0x000a  CPUID                1000   49.53%     500ns     2.0us\n"
-		"0x001e  IO_INSTRUCTION       1000   49.53%     7.1us   350.0us\n"
+		"0x000a  CPUID               1,000   49.53%     500ns     2.0us\n"
+		"0x001e  IO_INSTRUCTION      1,000   49.53%     7.1us   350.0us\n"
 		"0x0001  EXTERNAL_INTERRUPT     17    0.84%     1.0us     5.0us\n"
 		"0x000c  HLT                     1    0.05%         -         -\n"
 		"0x0030  EPT_VIOLATION           1    0.05%     4.1ms     4.1ms\n"
-		"        total                2019  100.00%     5.8us     4.1ms\n";
+		"        total               2,019  100.00%     5.8us     4.1ms\n";
 	struct kx_buf b;
 
 	kx_buf_init(&b);
@@ -1221,12 +1238,12 @@ static void test_diff_times_vcpus(void)
 	      D.vcpu[1].seconds_valid && D.vcpu[1].seconds > 9.99);
 	kx_buf_init(&b);
 	kx_json_diff(&D, "a", "b", &b);
-	CHECKF(b.p && strstr(b.p, "\"total\":30,\"exits_per_second\":3.000,"
+	CHECKF(b.p && strstr(b.p, "\"total\":30,\"exits_per_second\":3.00,"
 				  "\"time_count\":30,\"time_total_ns\":3000,"
 				  "\"time_max_ns\":100,\"forced\":[],\"vm\":"
 				  "\"1234-11\",\"reasons\":[{\"code\":"
 				  "\"0x000a\",\"name\":\"CPUID\",\"delta\":30,"
-				  "\"per_second\":3.000,\"reset\":false,\"new\":false,"
+				  "\"per_second\":3.00,\"reset\":false,\"new\":false,"
 				  "\"time_count\":30,\"time_total_ns\":3000,"
 				  "\"time_max_ns\":100}]") &&
 		       strstr(b.p, ",\"vcpus\":[{\"vcpu\":0,\"new\":false,"
