@@ -40,11 +40,9 @@ void kx_watch_line(const struct kx_diff *d, double elapsed, struct kx_buf *b);
 /* output_json.c */
 void kx_json_str(struct kx_buf *b, const char *s);
 /* The counters as one JSON object (all reasons, in table order) and a
- * newline; _obj without the newline. */
+ * newline. */
 void kx_json_counters(const struct kx_snapshot *s, const char *source,
 		      struct kx_buf *b);
-void kx_json_counters_obj(const struct kx_snapshot *s, const char *source,
-			  struct kx_buf *b);
 /* --vm X --per-vcpu: {"type":"vm","format":1,"vm":NAME,"counters":{...},
  * "vcpus":[{"vcpu":N,"counters":{...}},...]}\n; vm_dir names the sources */
 void kx_json_vm(const struct kx_snapshot *s, const char *vm_dir,

@@ -87,12 +87,6 @@ static void json_meta(struct kx_buf *b, const struct kx_snapshot *s,
 	json_time(b, &s->boot);
 }
 
-void kx_json_counters(const struct kx_snapshot *s, const char *source,
-		      struct kx_buf *b)
-{
-	kx_json_counters_obj(s, source, b);
-	kx_buf_putc(b, '\n');
-}
 
 /* A counters object of c (s: the meta data and scope) */
 static void counters_obj(const struct kx_snapshot *s,
@@ -128,10 +122,11 @@ static void counters_obj(const struct kx_snapshot *s,
 	kx_buf_puts(b, "]}");
 }
 
-void kx_json_counters_obj(const struct kx_snapshot *s, const char *source,
-			  struct kx_buf *b)
+void kx_json_counters(const struct kx_snapshot *s, const char *source,
+		      struct kx_buf *b)
 {
 	counters_obj(s, &s->c, source, b);
+	kx_buf_putc(b, '\n');
 }
 
 void kx_json_vm(const struct kx_snapshot *s, const char *vm_dir,
