@@ -60,31 +60,26 @@ static struct kx_snapshot *alloc_snapshot(struct kx_err *e)
 	return s;
 }
 
-/* A snapshot of the counters now (with --per-vcpu, the vCPUs'), or NULL
- * with e set. */
+/* A snapshot of src now (with --per-vcpu, its vCPUs'), or NULL with e
+ * set. */
 static struct kx_snapshot *take_snapshot(const struct kx_opts *o,
-					 const struct kx_vm *vm,
+					 const struct kx_source *src,
 					 struct kx_err *e)
 {
 	struct kx_snapshot *s = alloc_snapshot(e);
 
-	if (s && kx_snapshot_take(o->root, o->root_is_default, vm,
-				  vm && o->per_vcpu, s, e)) {
+	if (s && kx_snapshot_take(src, o->root_is_default,
+				  src->kind == KX_SRC_VM && o->per_vcpu, s,
+				  e)) {
 		kx_snapshot_free(s);
 		s = NULL;
 	}
 	return s;
 }
 
-/* What a file's output names as its source: the root, or the VM's dir. */
-static const char *source_of(const struct kx_opts *o)
-{
-	return o->vm_sel ? o->vm_sel->dir : o->root;
-}
-
 int kx_mode_read(const struct kx_opts *o, struct kx_err *e)
 {
-	struct kx_snapshot *s = take_snapshot(o, o->vm_sel, e);
+	struct kx_snapshot *s = take_snapshot(o, &o->src, e);
 	struct kx_buf b;
 	size_t i;
 	int r;
@@ -96,9 +91,9 @@ int kx_mode_read(const struct kx_opts *o, struct kx_err *e)
 		kx_prom_counters(s, &b);
 	} else if (o->fmt == KX_FMT_JSON) {
 		if (o->per_vcpu)
-			kx_json_vm(s, o->vm_sel->dir, &b);
+			kx_json_vm(s, &o->src, &b);
 		else
-			kx_json_counters(s, source_of(o), &b);
+			kx_json_counters(s, o->src.dir, &b);
 	} else {
 		if (s->scope[0])
 			kx_buf_printf(&b, "VM %s\n", s->scope);
@@ -117,7 +112,7 @@ int kx_mode_read(const struct kx_opts *o, struct kx_err *e)
 
 int kx_mode_save(const struct kx_opts *o, struct kx_err *e)
 {
-	struct kx_snapshot *s = take_snapshot(o, o->vm_sel, e);
+	struct kx_snapshot *s = take_snapshot(o, &o->src, e);
 	struct kx_buf b;
 	int r;
 
@@ -129,9 +124,9 @@ int kx_mode_save(const struct kx_opts *o, struct kx_err *e)
 	if (!r && o->fmt == KX_FMT_JSON) {
 		kx_buf_reset(&b);
 		if (o->per_vcpu)
-			kx_json_vm(s, o->vm_sel->dir, &b);
+			kx_json_vm(s, &o->src, &b);
 		else
-			kx_json_counters(s, source_of(o), &b);
+			kx_json_counters(s, o->src.dir, &b);
 		r = kx_emit_as(o, NULL, &b, e);
 	}
 	kx_buf_free(&b);
@@ -157,8 +152,7 @@ int kx_mode_diff(const struct kx_opts *o, struct kx_err *e)
 	struct kx_snapshot *a = alloc_snapshot(e), *b = NULL;
 	const char *name_b = o->diff_b ? o->diff_b : "now";
 	const char *name_a = o->diff_a;
-	const struct kx_vm *now_sel = o->vm_sel;
-	static struct kx_vm now_vm;
+	struct kx_source now = o->src;
 	struct kx_diff *d = NULL;
 	struct kx_buf out;
 	char title[512];
@@ -182,21 +176,23 @@ int kx_mode_diff(const struct kx_opts *o, struct kx_err *e)
 	if (!r && !o->diff_b && a->scope[0]) {
 		/* a VM's snapshot against now: that VM now */
 		char root[KX_PATH_MAX];
+		struct kx_vm vm;
 
 		r = kx_vm_root(o->root, o->vm_root, root, sizeof(root), e);
 		if (!r)
-			r = kx_vm_find(root, a->scope, &now_vm, e);
+			r = kx_vm_find(root, a->scope, &vm, e);
 		if (r) {
 			char msg[KX_ERR_MSG_MAX];
 
 			memcpy(msg, e->msg, sizeof(msg));
 			kx_fail(e, r, "%s is a snapshot of VM %s, which cannot "
 				"be read now: %s", name_a, a->scope, msg);
+		} else {
+			kx_source_vm(&now, o->root, &vm);
 		}
-		now_sel = &now_vm;
 	}
 	if (!r) {
-		b = o->diff_b ? alloc_snapshot(e) : take_snapshot(o, now_sel, e);
+		b = o->diff_b ? alloc_snapshot(e) : take_snapshot(o, &now, e);
 		if (!b)
 			r = e->code;
 		else if (o->diff_b)
@@ -212,8 +208,7 @@ int kx_mode_diff(const struct kx_opts *o, struct kx_err *e)
 		goto out;
 	kx_warn_forced(d, "--force: ");
 	if (o->fmt == KX_FMT_JSON) {
-		kx_json_diff(d, name_a, o->diff_b ? name_b :
-				 now_sel ? now_sel->dir : o->root, &out);
+		kx_json_diff(d, name_a, o->diff_b ? name_b : now.dir, &out);
 	} else {
 		if (!a->scope[0])
 			snprintf(title, sizeof(title), "%s -> %s", name_a,
@@ -299,7 +294,7 @@ static int open_reset_target(const char *path, int force, struct kx_err *e)
 
 int kx_mode_reset(const struct kx_opts *o, struct kx_err *e)
 {
-	const char *dir = source_of(o), *file = o->vm_sel ? "exit_reasons" : "total";
+	const char *dir = o->src.dir, *file = kx_source_reset_file(&o->src);
 	size_t plen = strlen(dir) + strlen(file) + 2;
 	char *path;
 	struct kx_buf b;

@@ -44,8 +44,9 @@ void kx_json_str(struct kx_buf *b, const char *s);
 void kx_json_counters(const struct kx_snapshot *s, const char *source,
 		      struct kx_buf *b);
 /* --vm X --per-vcpu: {"type":"vm","format":1,"vm":NAME,"counters":{...},
- * "vcpus":[{"vcpu":N,"counters":{...}},...]}\n; vm_dir names the sources */
-void kx_json_vm(const struct kx_snapshot *s, const char *vm_dir,
+ * "vcpus":[{"vcpu":N,"counters":{...}},...]}\n; src (the VM's) and its
+ * vCPUs' sources name the objects' sources */
+void kx_json_vm(const struct kx_snapshot *s, const struct kx_source *src,
 		struct kx_buf *b);
 /* Members of a delta object, without braces: from, to, interval_seconds,
  * interval_clock, total, exits_per_second, (if timed) time_count,

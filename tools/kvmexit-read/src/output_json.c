@@ -129,23 +129,23 @@ void kx_json_counters(const struct kx_snapshot *s, const char *source,
 	kx_buf_putc(b, '\n');
 }
 
-void kx_json_vm(const struct kx_snapshot *s, const char *vm_dir,
+void kx_json_vm(const struct kx_snapshot *s, const struct kx_source *src,
 		struct kx_buf *b)
 {
-	char dir[4096];
+	struct kx_source vs;
 	size_t i;
 
 	json_head(b, "vm");
 	kx_buf_puts(b, "\"vm\":");
 	kx_json_str(b, s->scope);
 	kx_buf_puts(b, ",\"counters\":");
-	counters_obj(s, &s->c, vm_dir, b);
+	counters_obj(s, &s->c, src->dir, b);
 	kx_buf_puts(b, ",\"vcpus\":[");
 	for (i = 0; i < s->nvcpu; i++) {
-		snprintf(dir, sizeof(dir), "%s/vcpu%d", vm_dir, s->vcpu[i].id);
+		kx_source_vcpu(src, s->vcpu[i].id, &vs);
 		kx_buf_printf(b, "%s{\"vcpu\":%d,\"counters\":", i ? "," : "",
 			      s->vcpu[i].id);
-		counters_obj(s, &s->vcpu[i].c, dir, b);
+		counters_obj(s, &s->vcpu[i].c, vs.dir, b);
 		kx_buf_putc(b, '}');
 	}
 	kx_buf_puts(b, "]}\n");

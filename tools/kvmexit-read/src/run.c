@@ -92,7 +92,7 @@ int kx_mode_run(const struct kx_opts *o, int *status, struct kx_err *e)
 	struct kx_diff *d = calloc(1, sizeof(*d));
 	struct sigaction ign, old_int, old_quit;
 	char title[KX_TITLE_CMD_MAX + 128];
-	const char *src = o->vm_sel ? o->vm_sel->dir : o->root;
+	const char *src = o->src.dir;
 	struct kx_buf out;
 	int r, ws, sig = 0, fds[2], exec_err = 0;
 	ssize_t n;
@@ -104,8 +104,7 @@ int kx_mode_run(const struct kx_opts *o, int *status, struct kx_err *e)
 		r = kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
 		goto out;
 	}
-	r = kx_snapshot_take(o->root, o->root_is_default, o->vm_sel, 0, a,
-			     e);
+	r = kx_snapshot_take(&o->src, o->root_is_default, 0, a, e);
 	if (r)
 		goto out;
 
@@ -153,8 +152,7 @@ int kx_mode_run(const struct kx_opts *o, int *status, struct kx_err *e)
 	command_title(title, KX_TITLE_CMD_MAX, o->cmd);
 	outcome(ws, title, sizeof(title), status, &sig);
 
-	r = kx_snapshot_take(o->root, o->root_is_default, o->vm_sel, 0, b,
-			     e);
+	r = kx_snapshot_take(&o->src, o->root_is_default, 0, b, e);
 	if (!r)
 		r = kx_diff(a, b, "before", "after", 1, d, e);
 	if (r)

@@ -28,25 +28,13 @@ int kx_snapshot_version(const struct kx_snapshot *s)
 		       KX_SNAPSHOT_VERSION;
 }
 
-/* VM not found while reading it: say so */
-static int vm_gone(const struct kx_vm *vm, int r, struct kx_err *e)
-{
-	char msg[KX_ERR_MSG_MAX];
-
-	if (r != KX_EXIT_UNAVAILABLE)
-		return r;
-	memcpy(msg, e->msg, sizeof(msg));
-	return kx_fail(e, r, "VM %s: %s (did the VM go away?)", vm->name,
-		       msg);
-}
-
-/* s->vcpu from the vcpuN/ directories of vm */
-static int take_vcpus(const char *root, const struct kx_vm *vm,
-		      struct kx_snapshot *s, struct kx_err *e)
+/* s->vcpu from the vCPUs of the VM source src */
+static int take_vcpus(const struct kx_source *src, struct kx_snapshot *s,
+		      struct kx_err *e)
 {
 	int *ids, n, i, r = 0;
 
-	n = kx_vm_vcpus(vm, 1, &ids, e);
+	n = kx_source_vcpus(src, 1, &ids, e);
 	if (n >= 0) {
 		s->vcpu = calloc((size_t)n + 1, sizeof(*s->vcpu));
 		if (!s->vcpu)
@@ -54,48 +42,40 @@ static int take_vcpus(const char *root, const struct kx_vm *vm,
 	}
 	for (i = 0; i < n && !r; i++) {
 		struct kx_vcpu_counters *v = &s->vcpu[i];
-		char dir[KX_PATH_MAX];
+		struct kx_source vs;
 
-		kx_vm_vcpu_dir(vm, ids[i], dir, sizeof(dir));
+		kx_source_vcpu(src, ids[i], &vs);
 		v->id = ids[i];
-		r = kx_counters_read_vm(root, dir, &v->c, e);
-		if (r) {
-			r = vm_gone(vm, r, e);
+		r = kx_source_read(&vs, &v->c, e);
+		if (r)
 			break;
-		}
 		s->nvcpu++;
 		/* the kernel gives a VM and its vCPUs the same files */
 		if (v->c.has_time != s->c.has_time)
 			r = kx_fail(e, KX_EXIT_BADINPUT,
 				    "%s/%s: missing, but %s/%s exists",
-				    v->c.has_time ? vm->dir : dir,
+				    v->c.has_time ? src->dir : vs.dir,
 				    "exit_times",
-				    v->c.has_time ? dir : vm->dir,
+				    v->c.has_time ? vs.dir : src->dir,
 				    "exit_times");
 	}
 	free(ids);
-	return n < 0 ? vm_gone(vm, -n, e) : r;
+	return n < 0 ? -n : r;
 }
 
-int kx_snapshot_take(const char *root, int is_default_root,
-		     const struct kx_vm *vm, int per_vcpu,
-		     struct kx_snapshot *s, struct kx_err *e)
+int kx_snapshot_take(const struct kx_source *src, int is_default_root,
+		     int per_vcpu, struct kx_snapshot *s, struct kx_err *e)
 {
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	r = kx_root_check(root, is_default_root, e);
+	r = kx_root_check(src->root, is_default_root, e);
 	if (r)
 		return r;
-	if (vm) {
-		snprintf(s->scope, sizeof(s->scope), "%s", vm->name);
-		r = vm_gone(vm, kx_counters_read_vm(root, vm->dir, &s->c, e),
-			    e);
-		if (!r && per_vcpu)
-			r = take_vcpus(root, vm, s, e);
-	} else {
-		r = kx_counters_read(root, &s->c, e);
-	}
+	snprintf(s->scope, sizeof(s->scope), "%s", src->vm);
+	r = kx_source_read(src, &s->c, e);
+	if (!r && per_vcpu)
+		r = take_vcpus(src, s, e);
 	/* the time right after the counters were read */
 	if (!r)
 		r = kx_clocks(&s->wall, &s->boot, e);

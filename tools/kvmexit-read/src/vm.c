@@ -10,6 +10,7 @@
 
 #include "counters.h"
 #include "fileio.h"
+#include "source.h"
 
 int kx_vm_root(const char *root, const char *vm_root, char *out, size_t size,
 	       struct kx_err *e)
@@ -224,17 +225,16 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int kx_vm_vcpus(const struct kx_vm *vm, int strict, int **ids,
-		struct kx_err *e)
+int kx_vm_vcpus(const char *vm_dir, int strict, int **ids, struct kx_err *e)
 {
-	DIR *d = opendir(vm->dir);
+	DIR *d = opendir(vm_dir);
 	struct dirent *de;
 	int n = 0, cap = 0, *v = NULL;
 
 	*ids = NULL;
 	if (!d)
 		return -kx_fail(e, kx_errno_code(errno, KX_EXIT_UNAVAILABLE),
-				"%s: %s (did the VM go away?)", vm->dir,
+				"%s: %s (did the VM go away?)", vm_dir,
 				strerror(errno));
 	while ((de = readdir(d))) {
 		const char *p = de->d_name;
@@ -244,20 +244,20 @@ int kx_vm_vcpus(const struct kx_vm *vm, int strict, int **ids,
 		    (p[4] == '0' && p[5]))
 			continue;
 		id = strtoul(p + 4, NULL, 10);
-		if (id > KX_VCPU_ID_MAX || !has_file(vm->dir, p, "exit_reasons")) {
+		if (id > KX_VCPU_ID_MAX || !has_file(vm_dir, p, "exit_reasons")) {
 			if (!strict)
 				continue;
 			if (id > KX_VCPU_ID_MAX)
 				kx_fail(e, KX_EXIT_BADINPUT,
 					"%s/%s: vCPU id above %d, the highest "
 					"this kvmexit-read reads",
-					vm->dir, p, KX_VCPU_ID_MAX);
+					vm_dir, p, KX_VCPU_ID_MAX);
 			else
 				kx_fail(e, KX_EXIT_BADINPUT,
 					"%s/%s/exit_reasons: missing, but "
 					"%s/exit_reasons exists (a vCPU being "
 					"created, or a broken VM directory)",
-					vm->dir, p, vm->dir);
+					vm_dir, p, vm_dir);
 			closedir(d); /* p is gone with it */
 			*ids = v;
 			return -KX_EXIT_BADINPUT;
@@ -283,11 +283,6 @@ int kx_vm_vcpus(const struct kx_vm *vm, int strict, int **ids,
 	return n;
 }
 
-void kx_vm_vcpu_dir(const struct kx_vm *vm, int id, char *out, size_t size)
-{
-	snprintf(out, size, "%s/vcpu%d", vm->dir, id);
-}
-
 int kx_vm_list(const char *root, const char *vm_root, const char *sysroot,
 	       struct kx_vm_info **out, int *n, struct kx_err *e)
 {
@@ -308,6 +303,7 @@ int kx_vm_list(const char *root, const char *vm_root, const char *sysroot,
 	}
 	for (i = 0; i < nn; i++) {
 		struct kx_vm_info *x = &v[*n];
+		struct kx_source src;
 		struct kx_vm vm;
 		int *ids, k;
 		char *buf;
@@ -318,7 +314,8 @@ int kx_vm_list(const char *root, const char *vm_root, const char *sysroot,
 		x->pid = strtoul(names[i], NULL, 10);
 		snprintf(vm.name, sizeof(vm.name), "%s", names[i]);
 		snprintf(vm.dir, sizeof(vm.dir), "%s/%s", vm_root, names[i]);
-		r = kx_counters_read_vm(root, vm.dir, &c, e);
+		kx_source_vm(&src, root, &vm);
+		r = kx_source_read(&src, &c, e);
 		if (r == KX_EXIT_UNAVAILABLE) {
 			r = 0; /* the VM went away meanwhile */
 			continue;
@@ -327,7 +324,7 @@ int kx_vm_list(const char *root, const char *vm_root, const char *sysroot,
 			break;
 		x->exits = c.sum;
 		x->timed = c.has_time;
-		k = kx_vm_vcpus(&vm, 0, &ids, e);
+		k = kx_vm_vcpus(vm.dir, 0, &ids, e);
 		free(ids);
 		if (k < 0) {
 			r = -k;

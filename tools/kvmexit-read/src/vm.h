@@ -38,14 +38,11 @@ int kx_vm_sel_matches(const char *sel, const char *scope);
  * KX_EXIT_UNAVAILABLE (or KX_EXIT_USAGE for a malformed sel), saying why. */
 int kx_vm_find(const char *vm_root, const char *sel, struct kx_vm *vm,
 	       struct kx_err *e);
-/* The vCPU ids of vm (its vcpuN/ directories), sorted, in *ids (malloc'd;
- * free it, also on failure); their count, or minus an exit code. A vcpuN/
- * without exit_reasons or with an id above KX_VCPU_ID_MAX is skipped, or
- * if strict an error (KX_EXIT_BADINPUT) naming it. */
-int kx_vm_vcpus(const struct kx_vm *vm, int strict, int **ids,
-		struct kx_err *e);
-/* Fills out with "vm->dir/vcpuN". */
-void kx_vm_vcpu_dir(const struct kx_vm *vm, int id, char *out, size_t size);
+/* The vCPU ids of the VM in vm_dir (its vcpuN/ directories), sorted, in
+ * *ids (malloc'd; free it, also on failure); their count, or minus an exit
+ * code. A vcpuN/ without exit_reasons or with an id above KX_VCPU_ID_MAX is
+ * skipped, or if strict an error (KX_EXIT_BADINPUT) naming it. */
+int kx_vm_vcpus(const char *vm_dir, int strict, int **ids, struct kx_err *e);
 
 /* One VM of --list-vms. */
 struct kx_vm_info {

@@ -34,7 +34,7 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 	struct kx_diff *d = calloc(1, sizeof(*d));
 	struct timespec deadline, now;
 	struct kx_time start;
-	const char *src = o->vm_sel ? o->vm_sel->dir : o->root;
+	const char *src = o->src.dir;
 	struct kx_buf b;
 	uint64_t seq;
 	int r, cur = 0;
@@ -44,8 +44,7 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 		r = kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
 		goto out;
 	}
-	r = kx_snapshot_take(o->root, o->root_is_default, o->vm_sel, 0, s[0],
-			     e);
+	r = kx_snapshot_take(&o->src, o->root_is_default, 0, s[0], e);
 	if (r)
 		goto out;
 	start = s[0]->boot;
@@ -66,8 +65,8 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 				    strerror(r));
 			goto out;
 		}
-		r = kx_snapshot_take(o->root, o->root_is_default, o->vm_sel,
-				     0, s[!cur], e);
+		r = kx_snapshot_take(&o->src, o->root_is_default, 0, s[!cur],
+				     e);
 		if (r)
 			goto out;
 		/* same boot and kernel: only resets can be "forced" */

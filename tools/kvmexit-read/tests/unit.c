@@ -1336,7 +1336,7 @@ static void test_vm(void)
 	CHECKF(kx_vm_find(fx, "1234", &vm, &E) == 0 &&
 		       !strcmp(vm.name, "1234-11"),
 	       "%s", E.msg);
-	CHECK(kx_vm_vcpus(&vm, 1, &ids, &E) == 2 && ids[0] == 0 &&
+	CHECK(kx_vm_vcpus(vm.dir, 1, &ids, &E) == 2 && ids[0] == 0 &&
 	      ids[1] == 1);
 	free(ids);
 	CHECK(kx_vm_find(fx, "777", &vm, &E) == KX_EXIT_UNAVAILABLE &&
@@ -1373,8 +1373,46 @@ static void test_vm(void)
 		      !v[3].timed && v[3].vcpus == 1 && v[3].exits == 1002);
 		free(v);
 	}
+	{
+		/* the three kinds of counter source, on the fixture */
+		struct kx_source all, one, cpu;
+		char root[256];
+		int *vids;
+
+		snprintf(root, sizeof(root), "%.*skvm_exits",
+			 (int)(strlen(fx) - strlen("sysroot")), fx);
+		kx_source_all(&all, root);
+		CHECKF(kx_source_read(&all, &C, &E) == 0 && C.has_time &&
+			       C.sum == 1553 && C.total_file == 1553,
+		       "%s", E.msg);
+		CHECK(!strcmp(kx_source_reset_file(&all), "total") &&
+		      !all.vm[0] && all.vcpu == -1 && !strcmp(all.dir, root));
+		snprintf(vm.name, sizeof(vm.name), "1234-11");
+		snprintf(vm.dir, sizeof(vm.dir), "%.*skvm/1234-11",
+			 (int)(strlen(fx) - strlen("sysroot")), fx);
+		kx_source_vm(&one, root, &vm);
+		CHECKF(kx_source_read(&one, &C, &E) == 0 && C.has_time &&
+			       C.sum == 553 && C.total_file == 553 &&
+			       !strcmp(C.vendor, "vmx"),
+		       "%s", E.msg);
+		CHECK(!strcmp(kx_source_reset_file(&one), "exit_reasons"));
+		CHECK(kx_source_vcpus(&one, 1, &vids, &E) == 2 && vids[1] == 1);
+		free(vids);
+		kx_source_vcpu(&one, 1, &cpu);
+		CHECKF(kx_source_read(&cpu, &C, &E) == 0 && C.sum == 251 &&
+			       cpu.vcpu == 1 && !strcmp(cpu.vm, "1234-11") &&
+			       !kx_source_reset_file(&cpu) &&
+			       strstr(cpu.dir, "/kvm/1234-11/vcpu1"),
+		       "%s", E.msg);
+		kx_source_vcpu(&one, 7, &cpu);
+		CHECKF(kx_source_read(&cpu, &C, &E) == KX_EXIT_UNAVAILABLE &&
+			       strstr(E.msg, "VM 1234-11: ") &&
+			       strstr(E.msg, "(did the VM go away?)"),
+		       "%s", E.msg);
+	}
 	tap_group("per VM: the VM root, names, finding a VM by pid or name, "
-		  "vCPUs, the list with COMMAND from the system root");
+		  "vCPUs, the list with COMMAND from the system root, the "
+		  "three kinds of counter source");
 }
 
 int main(void)
