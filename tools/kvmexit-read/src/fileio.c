@@ -14,16 +14,30 @@
 static int read_bounded(int fd, const char *name, size_t max, char **out,
 			size_t *len, struct kx_err *e)
 {
-	size_t n = 0;
+	size_t n = 0, cap = max < 65536 ? max + 2 : 65536;
 	char *buf;
 
-	/* one byte more than max, to tell "exactly max" from "too large" */
-	buf = malloc(max + 2);
+	/* room for one byte more than max, to tell "exactly max" from "too
+	 * large"; grown as the file turns out larger */
+	buf = malloc(cap);
 	if (!buf)
 		return kx_fail(e, KX_EXIT_RUNTIME, "%s: out of memory", name);
 	for (;;) {
-		ssize_t r = read(fd, buf + n, max + 1 - n);
+		ssize_t r;
 
+		if (n + 1 == cap) {
+			size_t ncap = cap > (max + 2) / 2 ? max + 2 : cap * 2;
+			char *nb = realloc(buf, ncap);
+
+			if (!nb) {
+				free(buf);
+				return kx_fail(e, KX_EXIT_RUNTIME,
+					       "%s: out of memory", name);
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		r = read(fd, buf + n, cap - 1 - n);
 		if (r < 0) {
 			int err = errno;
 

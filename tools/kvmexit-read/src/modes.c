@@ -22,7 +22,9 @@ int kx_emit(const char *path, const struct kx_buf *b, struct kx_err *e)
 {
 	if (b->failed)
 		return kx_fail(e, KX_EXIT_RUNTIME,
-			       "out of memory while formatting the output");
+			       "out of memory, or over %u MiB, while "
+			       "formatting the output",
+			       KX_BUF_MAX >> 20);
 	return kx_write_output(path, b->p ? b->p : "", b->len, e);
 }
 

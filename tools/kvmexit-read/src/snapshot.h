@@ -19,7 +19,9 @@
 #define KX_SNAPSHOT_VERSION_VM 2
 #define KX_SNAPSHOT_MAGIC "kvmexit-read-snapshot"
 #define KX_SNAPSHOT_MAX (128 * 1024)	    /* bytes of a format-1 file */
-#define KX_SNAPSHOT_MAX_V2 (16 * 1024 * 1024) /* of a format-2 file */
+/* of a format-2 file: all that kvmexit-read can write (its output buffer's
+ * limit), such as a VM of 4096 timed vCPUs */
+#define KX_SNAPSHOT_MAX_V2 KX_BUF_MAX
 
 /* A vCPU's counters in a VM's snapshot. */
 struct kx_vcpu_counters {

@@ -455,12 +455,12 @@ missing.snap|: No such file or directory
 LIST
 
 # oversized snapshots, generated here: the limits are those the man page
-# and the rst give (128 KiB for format 1, 16 MiB for format 2)
-grep -q "^Files of more than 128 KiB (format 1) or 16 MiB (format 2)" "$HERE/../kvmexit-read.1" ||
+# and the rst give (128 KiB for format 1, 64 MiB for format 2)
+grep -q "^Files of more than 128 KiB (format 1) or 64 MiB (format 2)" "$HERE/../kvmexit-read.1" ||
 	bad "man page limits"
 grep -q "128 KiB per file" "$HERE/../../../Documentation/kvmexit-read.rst" &&
-	grep -q "(at most 16 MiB per file)" "$HERE/../../../Documentation/kvmexit-read.rst" || bad "rst limits"
-for v in 1:131072 2:16777216; do
+	grep -q "(at most 64 MiB per file" "$HERE/../../../Documentation/kvmexit-read.rst" || bad "rst limits"
+for v in 1:131072 2:67108864; do
 	# a.snap (format 2: with a scope line), comment lines up to max bytes
 	# before its end line: the largest allowed, then one byte more
 	python3 - "$S/a.snap" "${v%:*}" "${v#*:}" >"$T/big.snap" <<'PY'
@@ -484,7 +484,7 @@ PY
 	check_rc 5
 	check_err "kvmexit-read: $T/big.snap: too large (more than $max bytes)"
 done
-tap "snapshots of exactly 128 KiB (format 1) and 16 MiB (format 2) are read, one byte more is refused"
+tap "snapshots of exactly 128 KiB (format 1) and 64 MiB (format 2) are read, one byte more is refused"
 
 # a reset between the snapshot and now is refused
 cp -r "$F/vmx-basic" "$T/live"
