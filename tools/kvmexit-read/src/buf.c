@@ -75,15 +75,6 @@ void kx_buf_putc(struct kx_buf *b, char c)
 	kx_buf_add(b, &c, 1);
 }
 
-void kx_buf_pad(struct kx_buf *b, char c, size_t n)
-{
-	if (reserve(b, n))
-		return;
-	memset(b->p + b->len, c, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
 void kx_buf_printf(struct kx_buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -22,7 +22,5 @@ void kx_buf_puts(struct kx_buf *b, const char *s);
 void kx_buf_putc(struct kx_buf *b, char c);
 void kx_buf_printf(struct kx_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* n copies of c */
-void kx_buf_pad(struct kx_buf *b, char c, size_t n);
 
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "cli.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,72 @@ static int take_value(int argc, char **argv, int *i, const char *inline_val,
 	return 0;
 }
 
+enum opt_id {
+	O_SAVE, O_DIFF, O_RESET, O_WATCH, O_COUNT, O_LIST_VMS, O_JSON,
+	O_PRETTY, O_PROM, O_OUTPUT, O_FORCE, O_ROOT, O_VM, O_PER_VCPU,
+	O_VM_ROOT, O_HELP, O_VERSION,
+};
+
+/* The options: what the parser accepts and what --help lists. */
+static const struct opt {
+	const char *name;  /* "--json" */
+	char shrt;	   /* 'j' for -j, or 0 */
+	const char *arg;   /* value shown in --help, NULL: a flag */
+	enum opt_id id;
+	int mode;	   /* listed under "Modes" */
+	const char *help;  /* lines separated by '\n' */
+} opts[] = {
+	{ "--save", 0, "FILE", O_SAVE, 1,
+	  "save a snapshot ('-': standard output)" },
+	{ "--diff", 0, "A [B]", O_DIFF, 1,
+	  "deltas from snapshot A to B (or to now)" },
+	{ "--reset", 0, NULL, O_RESET, 1,
+	  "reset the counters (root; debugfs only)" },
+	{ "--watch", 0, "SECONDS", O_WATCH, 1,
+	  "deltas every SECONDS (0.01 to 86400)" },
+	{ "--list-vms", 0, NULL, O_LIST_VMS, 1, "VMs with per-VM counters" },
+	{ "--count", 0, "N", O_COUNT, 0,
+	  "with --watch: stop after N intervals" },
+	{ "--json", 'j', NULL, O_JSON, 0,
+	  "JSON output (one object; --watch: one per line)" },
+	{ "--pretty", 'p', NULL, O_PRETTY, 0,
+	  "indented JSON output (implies --json)" },
+	{ "--prometheus", 0, NULL, O_PROM, 0,
+	  "Prometheus text format (printing the counters only)" },
+	{ "--output", 0, "FILE", O_OUTPUT, 0,
+	  "write the output to FILE atomically (temp + rename)" },
+	{ "--force", 0, NULL, O_FORCE, 0,
+	  "--diff snapshots that do not match (says what it\n"
+	  "forced); --reset a tree that is not on debugfs" },
+	{ "--root", 0, "DIR", O_ROOT, 0,
+	  "read DIR instead of /sys/kernel/debug/kvm_exits\n"
+	  "(default: $KVMEXIT_ROOT if set)" },
+	{ "--vm", 0, "PID|NAME", O_VM, 0,
+	  "the counters of one VM (its debugfs name <pid>-<fd>,\n"
+	  "or the only VM of process PID with per-VM counters)" },
+	{ "--per-vcpu", 0, NULL, O_PER_VCPU, 0,
+	  "with --vm: the VM's vCPUs too (printing, --save);\n"
+	  "with --diff of VM snapshots: per-vCPU deltas" },
+	{ "--vm-root", 0, "DIR", O_VM_ROOT, 0,
+	  "KVM's per-VM directories (default: the kvm directory\n"
+	  "beside the counters root, or $KVMEXIT_VM_ROOT)" },
+	{ "--help", 'h', NULL, O_HELP, 0, "this help" },
+	{ "--version", 'V', NULL, O_VERSION, 0, "print the version" },
+};
+#define NOPTS (sizeof(opts) / sizeof(*opts))
+
+/* The option a is ("--name" or "-x"), or NULL. */
+static const struct opt *find_opt(const char *a)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (a[1] == '-' ? !strcmp(a, opts[i].name) :
+				  opts[i].shrt && a[1] == opts[i].shrt && !a[2])
+			return &opts[i];
+	return NULL;
+}
+
 int kx_cli_parse(int argc, char **argv, const char *env_root,
 		 struct kx_opts *o, struct kx_err *e)
 {
@@ -85,6 +152,7 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 	o->mode = KX_MODE_READ;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *eq = NULL;
+		const struct opt *op;
 		char name[32];
 
 		if (!strcmp(a, "--")) {
@@ -97,24 +165,13 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 			o->cmd = argv + i + 1;
 			break;
 		}
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			o->mode = KX_MODE_HELP;
-			return 0;
-		}
-		if (!strcmp(a, "--version")) {
-			o->mode = KX_MODE_VERSION;
-			return 0;
-		}
 		if (a[0] != '-' || !strcmp(a, "-"))
 			return kx_fail(e, KX_EXIT_USAGE,
 				       "unexpected argument '%s' (to run a "
 				       "command, put it after --)",
 				       a);
-		if (a[1] != '-')
-			return kx_fail(e, KX_EXIT_USAGE, "unknown option '%s'",
-				       a);
 		/* split --opt=value */
-		eq = strchr(a, '=');
+		eq = a[1] == '-' ? strchr(a, '=') : NULL;
 		if (eq) {
 			if ((size_t)(eq - a) >= sizeof(name))
 				return kx_fail(e, KX_EXIT_USAGE,
@@ -124,85 +181,83 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 			a = name;
 			eq++;
 		}
-#define FLAG(s) (!strcmp(a, s) && !eq)
-#define VALUE(s) (!strcmp(a, s))
-		if (FLAG("--json")) {
+		op = find_opt(a);
+		if (!op)
+			return kx_fail(e, KX_EXIT_USAGE,
+				       "unknown option '%s'", argv[i]);
+		if (eq && !op->arg)
+			return kx_fail(e, KX_EXIT_USAGE, "%s takes no value",
+				       a);
+		r = 0;
+		switch (op->id) {
+		case O_HELP:
+			o->mode = KX_MODE_HELP;
+			return 0;
+		case O_VERSION:
+			o->mode = KX_MODE_VERSION;
+			return 0;
+		case O_JSON:
 			json = 1;
-		} else if (FLAG("--prometheus")) {
+			break;
+		case O_PRETTY:
+			json = 1;
+			o->pretty = 1;
+			break;
+		case O_PROM:
 			prom = 1;
-		} else if (FLAG("--force")) {
+			break;
+		case O_FORCE:
 			o->force = 1;
-		} else if (FLAG("--per-vcpu")) {
+			break;
+		case O_PER_VCPU:
 			o->per_vcpu = 1;
-		} else if (FLAG("--list-vms")) {
+			break;
+		case O_LIST_VMS:
 			r = set_mode(o, KX_MODE_LIST_VMS, e);
-			if (r)
-				return r;
-		} else if (VALUE("--vm")) {
-			r = take_value(argc, argv, &i, eq, a, &o->vm, e);
-			if (r)
-				return r;
-		} else if (VALUE("--vm-root")) {
-			r = take_value(argc, argv, &i, eq, a, &o->vm_root, e);
-			if (r)
-				return r;
-		} else if (FLAG("--reset")) {
+			break;
+		case O_RESET:
 			r = set_mode(o, KX_MODE_RESET, e);
-			if (r)
-				return r;
-		} else if (VALUE("--root")) {
+			break;
+		case O_VM:
+			r = take_value(argc, argv, &i, eq, a, &o->vm, e);
+			break;
+		case O_VM_ROOT:
+			r = take_value(argc, argv, &i, eq, a, &o->vm_root, e);
+			break;
+		case O_ROOT:
 			r = take_value(argc, argv, &i, eq, a, &o->root, e);
-			if (r)
-				return r;
-		} else if (VALUE("--output")) {
+			break;
+		case O_OUTPUT:
 			r = take_value(argc, argv, &i, eq, a, &o->output, e);
-			if (r)
-				return r;
-		} else if (VALUE("--save")) {
+			break;
+		case O_COUNT:
+			r = take_value(argc, argv, &i, eq, a, &count_s, e);
+			break;
+		case O_SAVE:
 			r = set_mode(o, KX_MODE_SAVE, e);
 			if (!r)
 				r = take_value(argc, argv, &i, eq, a, &o->save,
 					       e);
-			if (r)
-				return r;
-		} else if (VALUE("--diff")) {
-			r = set_mode(o, KX_MODE_DIFF, e);
-			if (!r)
-				r = take_value(argc, argv, &i, eq, a,
-					       &o->diff_a, e);
-			if (r)
-				return r;
-			/* optional B: the next argument unless an option */
-			if (i + 1 < argc && (argv[i + 1][0] != '-' ||
-					     !strcmp(argv[i + 1], "-")))
-				o->diff_b = argv[++i];
-		} else if (VALUE("--watch")) {
+			break;
+		case O_WATCH:
 			r = set_mode(o, KX_MODE_WATCH, e);
 			if (!r)
 				r = take_value(argc, argv, &i, eq, a, &watch_s,
 					       e);
-			if (r)
-				return r;
-		} else if (VALUE("--count")) {
-			r = take_value(argc, argv, &i, eq, a, &count_s, e);
-			if (r)
-				return r;
-		} else {
-			int is_flag = !strcmp(a, "--json") ||
-				      !strcmp(a, "--prometheus") ||
-				      !strcmp(a, "--force") ||
-				      !strcmp(a, "--reset") ||
-				      !strcmp(a, "--per-vcpu") ||
-				      !strcmp(a, "--list-vms");
-
-			if (eq && is_flag)
-				return kx_fail(e, KX_EXIT_USAGE,
-					       "%s takes no value", a);
-			return kx_fail(e, KX_EXIT_USAGE,
-				       "unknown option '%s'", argv[i]);
+			break;
+		case O_DIFF:
+			r = set_mode(o, KX_MODE_DIFF, e);
+			if (!r)
+				r = take_value(argc, argv, &i, eq, a,
+					       &o->diff_a, e);
+			/* optional B: the next argument unless an option */
+			if (!r && i + 1 < argc &&
+			    (argv[i + 1][0] != '-' || !strcmp(argv[i + 1], "-")))
+				o->diff_b = argv[++i];
+			break;
 		}
-#undef FLAG
-#undef VALUE
+		if (r)
+			return r;
 	}
 
 	if (json && prom)
@@ -214,8 +269,9 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 			       "--prometheus only applies to printing the "
 			       "current counters, not to %s",
 			       mode_names[o->mode]);
-	if (o->force && o->mode != KX_MODE_DIFF)
-		return kx_fail(e, KX_EXIT_USAGE, "--force only applies to --diff");
+	if (o->force && o->mode != KX_MODE_DIFF && o->mode != KX_MODE_RESET)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--force only applies to --diff and --reset");
 	if (count_s && o->mode != KX_MODE_WATCH)
 		return kx_fail(e, KX_EXIT_USAGE, "--count only applies to --watch");
 	if (o->output && o->mode != KX_MODE_READ && o->mode != KX_MODE_DIFF &&
@@ -254,6 +310,11 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 			       "--per-vcpu only applies to printing the "
 			       "counters, --save and --diff, not to %s",
 			       mode_names[o->mode]);
+	if (o->vm && !kx_vm_sel_valid(o->vm))
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--vm '%s': expected a process id or a VM's "
+			       "debugfs name <pid>-<fd> (see --list-vms)",
+			       o->vm);
 	if (o->vm && o->mode == KX_MODE_LIST_VMS)
 		return kx_fail(e, KX_EXIT_USAGE,
 			       "--vm and --list-vms cannot be combined");
@@ -271,37 +332,51 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 	return 0;
 }
 
+/* "  -j, --json        JSON output ..." lines of the options of a kind */
+static void help_opts(struct kx_buf *b, int mode)
+{
+	char left[32];
+	const char *h, *nl;
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++) {
+		if (opts[i].mode != mode)
+			continue;
+		snprintf(left, sizeof(left), "%c%c%s%s%s%s",
+			 opts[i].shrt ? '-' : ' ', opts[i].shrt ? opts[i].shrt : ' ',
+			 opts[i].shrt ? ", " : "  ", opts[i].name,
+			 opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+		for (h = opts[i].help;; h = nl + 1) {
+			nl = strchr(h, '\n');
+			kx_buf_printf(b, "  %-22s%.*s\n", h == opts[i].help ? left : "",
+				      nl ? (int)(nl - h) : (int)strlen(h), h);
+			if (!nl)
+				break;
+		}
+	}
+}
+
 void kx_cli_help(struct kx_buf *b)
 {
 	kx_buf_puts(b,
-"Usage: kvmexit-read [OPTIONS]                 print the counters\n"
-"       kvmexit-read --save FILE               save a snapshot ('-': stdout)\n"
-"       kvmexit-read --diff A [B]              deltas from snapshot A to B (or now)\n"
-"       kvmexit-read --reset                   reset all counters (root)\n"
-"       kvmexit-read --watch SECONDS [--count N]  deltas every SECONDS\n"
-"       kvmexit-read [OPTIONS] -- CMD [ARGS...]   deltas over a command's run\n"
-"       kvmexit-read --list-vms                VMs with per-VM counters\n"
+"Usage: kvmexit-read [OPTIONS]                      print the counters\n"
+"       kvmexit-read --save FILE                    save a snapshot\n"
+"       kvmexit-read --diff A [B] [--force]         deltas from A to B (or now)\n"
+"       kvmexit-read --reset [--force]              reset the counters\n"
+"       kvmexit-read --watch SECONDS [--count N]    deltas every SECONDS\n"
+"       kvmexit-read [OPTIONS] -- CMD [ARGS...]     deltas over a command's run\n"
+"       kvmexit-read --list-vms                     VMs with per-VM counters\n"
 "\n"
 "Counts KVM VM exits per exit reason from /sys/kernel/debug/kvm_exits, and\n"
 "per VM from /sys/kernel/debug/kvm/<pid>-<fd>/exit_reasons (VMs created\n"
 "with the kvm parameter exit_stats_per_vm=Y). Handling times (AVG, MAX) are\n"
 "shown when the kernel measures them (exit_stats_time=Y).\n"
 "\n"
-"Options:\n"
-"  --json            JSON output (one object; --watch: one per line)\n"
-"  --prometheus      Prometheus text format (printing the counters only)\n"
-"  --output FILE     write the output to FILE atomically (temp + rename)\n"
-"  --force           --diff snapshots that do not match (says what it forced)\n"
-"  --root DIR        read DIR instead of /sys/kernel/debug/kvm_exits\n"
-"                    (default: $KVMEXIT_ROOT if set)\n"
-"  --vm PID|NAME     the counters of one VM (its debugfs name <pid>-<fd>, or\n"
-"                    the only VM of process PID with per-VM counters)\n"
-"  --per-vcpu        with --vm: the VM's vCPUs too (printing, --save); with\n"
-"                    --diff of VM snapshots: per-vCPU deltas\n"
-"  --vm-root DIR     KVM's per-VM directories (default: the kvm directory\n"
-"                    beside the counters root, or $KVMEXIT_VM_ROOT)\n"
-"  -h, --help        this help\n"
-"  --version         print the version\n"
+"Modes:\n");
+	help_opts(b, 1);
+	kx_buf_puts(b, "\nOptions:\n");
+	help_opts(b, 0);
+	kx_buf_puts(b,
 "\n"
 "With -- CMD the report goes to standard error (or --output FILE) and the\n"
 "exit status is the command's (128+N if killed by signal N, 127 if it was\n"

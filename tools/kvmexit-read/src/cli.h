@@ -8,8 +8,7 @@
 #include "buf.h"
 #include "err.h"
 #include "parse.h"
-
-struct kx_vm;
+#include "source.h"
 
 #define KX_VERSION "1.1"
 #define KX_ROOT_ENV "KVMEXIT_ROOT"
@@ -44,11 +43,12 @@ struct kx_opts {
 	struct kx_time interval;
 	uint64_t count; /* 0: forever */
 	int force;
+	int pretty; /* -p, --pretty: indented JSON */
 	char **cmd; /* NULL-terminated, after -- */
 	const char *vm;	     /* --vm PID|NAME */
 	int per_vcpu;	     /* --per-vcpu */
 	const char *vm_root; /* --vm-root DIR, $KVMEXIT_VM_ROOT */
-	const struct kx_vm *vm_sel; /* --vm resolved (by main) */
+	struct kx_source src; /* what is read: all VMs, or --vm's (by main) */
 };
 
 /* Parses argv; env_root is getenv(KX_ROOT_ENV). Usage errors are

@@ -2,10 +2,7 @@
 #include "counters.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-#include "fileio.h"
 
 #define QUOTE_MAX 48
 
@@ -242,81 +239,6 @@ const char *kx_code_str(const struct kx_reason *r, char *buf, size_t size)
 	else
 		snprintf(buf, size, "0x%04llx", (unsigned long long)r->code);
 	return buf;
-}
-
-typedef int (*parse_fn)(const char *buf, size_t len, const char *fname,
-			struct kx_counters *c, struct kx_err *e);
-
-static int read_one(const char *dir, const char *file, size_t max,
-		    parse_fn parse, struct kx_counters *c, struct kx_err *e)
-{
-	size_t plen = strlen(dir) + strlen(file) + 2, len;
-	char *path = malloc(plen), *buf;
-	int r;
-
-	if (!path)
-		return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
-	snprintf(path, plen, "%s/%s", dir, file);
-	r = kx_read_file(path, max, &buf, &len, KX_EXIT_UNAVAILABLE, e);
-	if (r == 0) {
-		r = parse(buf, len, path, c, e);
-		free(buf);
-	}
-	free(path);
-	return r;
-}
-
-/* Reads dir/file into c with parse if it exists (0 if it does not). */
-static int read_optional(const char *dir, const char *file, size_t max,
-			 parse_fn parse, struct kx_counters *c,
-			 struct kx_err *e)
-{
-	int r = read_one(dir, file, max, parse, c, e);
-
-	if (r == KX_EXIT_UNAVAILABLE) {
-		/* only a missing file is optional: a parse error is BADINPUT */
-		e->code = 0;
-		e->msg[0] = '\0';
-		return 0;
-	}
-	return r;
-}
-
-int kx_counters_read(const char *dir, struct kx_counters *c,
-		     struct kx_err *e)
-{
-	int r;
-
-	memset(c, 0, sizeof(*c));
-	r = read_one(dir, "vendor", KX_SMALL_FILE_MAX, kx_parse_vendor, c, e);
-	if (!r)
-		r = read_one(dir, "total", KX_SMALL_FILE_MAX, kx_parse_total,
-			     c, e);
-	if (!r)
-		r = read_one(dir, "by_reason", KX_BY_REASON_MAX,
-			     kx_parse_by_reason, c, e);
-	if (!r)
-		r = read_optional(dir, "time_by_reason", KX_BY_REASON_MAX,
-				  kx_parse_times, c, e);
-	return r;
-}
-
-int kx_counters_read_vm(const char *root, const char *dir,
-			struct kx_counters *c, struct kx_err *e)
-{
-	int r;
-
-	memset(c, 0, sizeof(*c));
-	r = read_one(root, "vendor", KX_SMALL_FILE_MAX, kx_parse_vendor, c, e);
-	if (!r)
-		r = read_one(dir, "exit_reasons", KX_BY_REASON_MAX,
-			     kx_parse_by_reason, c, e);
-	if (!r) {
-		c->total_file = c->sum;
-		r = read_optional(dir, "exit_times", KX_BY_REASON_MAX,
-				  kx_parse_times, c, e);
-	}
-	return r;
 }
 
 void kx_times_begin(struct kx_counters *c)

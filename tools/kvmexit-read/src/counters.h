@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The counters of /sys/kernel/debug/kvm_exits: parsing the vendor, total
- * and by_reason files (Documentation/debugfs-format.rst) from memory, and
- * reading them from a directory. */
+/* The counters of /sys/kernel/debug/kvm_exits and of a VM or vCPU:
+ * parsing the vendor, total, by_reason and time files
+ * (Documentation/debugfs-format.rst) from memory; source.h reads them. */
 #ifndef KX_COUNTERS_H
 #define KX_COUNTERS_H
 
@@ -62,14 +62,6 @@ int kx_counters_finish(const struct kx_lines *it, struct kx_counters *c,
 /* "0x000a" or "-" for other; buf of at least 24 bytes */
 const char *kx_code_str(const struct kx_reason *r, char *buf, size_t size);
 
-/* Reads DIR/vendor, DIR/total and DIR/by_reason, and DIR/time_by_reason if
- * it exists. A missing file is KX_EXIT_UNAVAILABLE, EACCES is KX_EXIT_PERM. */
-int kx_counters_read(const char *dir, struct kx_counters *c,
-		     struct kx_err *e);
-/* A VM's or vCPU's counters: ROOT/vendor, DIR/exit_reasons (by_reason's
- * format; total_file is set to its sum) and DIR/exit_times if it exists. */
-int kx_counters_read_vm(const char *root, const char *dir,
-			struct kx_counters *c, struct kx_err *e);
 /* Parses time_by_reason / exit_times ("<code> <name> <count> <total_ns>
  * <max_ns>" per line, the lines of c in the same order) into c. */
 int kx_parse_times(const char *buf, size_t len, const char *fname,

@@ -22,8 +22,8 @@ const char *kx_problem_key(unsigned bit)
 	return "unknown";
 }
 
-/* index of B's reason i in A, or -1 */
-static long find_in_a(const struct kx_counters *a, const struct kx_reason *r,
+/* index of reason r (the i-th of its table) in a, or -1 */
+static long find_reason(const struct kx_counters *a, const struct kx_reason *r,
 		      size_t i)
 {
 	size_t j;
@@ -52,7 +52,7 @@ static int diff_counters(const struct kx_counters *ca,
 	for (i = 0; i < cb->n; i++) {
 		const struct kx_reason *rb = &cb->r[i];
 		struct kx_delta *x = &d->d[i];
-		long j = find_in_a(ca, rb, i);
+		long j = find_reason(ca, rb, i);
 		const struct kx_reason *ra = j < 0 ? NULL : &ca->r[j];
 
 		x->code = rb->code;
@@ -60,6 +60,8 @@ static int diff_counters(const struct kx_counters *ca,
 		memcpy(x->name, rb->name, sizeof(x->name));
 		if (!ra) {
 			d->problems |= KX_P_TABLE;
+			x->is_new = 1;
+			d->only_in_b++;
 			x->delta = rb->count;
 		} else if (rb->count < ra->count ||
 			   (d->timed && (rb->tcount < ra->tcount ||
@@ -240,6 +242,43 @@ void kx_diff_release(struct kx_diff *d)
 	d->nvcpu = 0;
 }
 
+#define LIST_MAX 5 /* reasons named per side, then "and N more" */
+
+/* ": N reason(s) only in the second (CODE NAME, ...), M reason(s) only
+ * in the first (...)", for the sides that have any */
+static void table_sides(const struct kx_diff *d, struct kx_buf *b)
+{
+	const struct kx_counters *ca = &d->a->c, *cb = &d->b->c;
+	const char *sep = ": ";
+	char code[24];
+	size_t i, k;
+	int side;
+
+	for (side = 0; side < 2; side++) {
+		const struct kx_counters *c = side ? ca : cb, *o = side ? cb : ca;
+		size_t n = side ? d->only_in_a : d->only_in_b;
+
+		if (!n)
+			continue;
+		kx_buf_printf(b, "%s%zu reason(s) only in the %s (", sep, n,
+			      side ? "first" : "second");
+		for (i = 0, k = 0; i < c->n && k < n; i++) {
+			if (find_reason(o, &c->r[i], i) >= 0)
+				continue;
+			if (k < LIST_MAX)
+				kx_buf_printf(b, "%s%s %s", k ? ", " : "",
+					      kx_code_str(&c->r[i], code,
+							  sizeof(code)),
+					      c->r[i].name);
+			k++;
+		}
+		if (k > LIST_MAX)
+			kx_buf_printf(b, " and %zu more", k - LIST_MAX);
+		kx_buf_putc(b, ')');
+		sep = ", ";
+	}
+}
+
 static void line(struct kx_buf *b, int actions, const char *action)
 {
 	if (actions)
@@ -281,10 +320,8 @@ void kx_diff_describe(const struct kx_diff *d, const char *prefix,
 		line(b, actions, "interval unknown");
 	}
 	if (d->problems & KX_P_TABLE) {
-		kx_buf_printf(b,
-			      "%sdifferent reason tables (%zu reason(s) only "
-			      "in the first)",
-			      prefix, d->only_in_a);
+		kx_buf_printf(b, "%sdifferent reason tables", prefix);
+		table_sides(d, b);
 		line(b, actions,
 		     "reasons only in the second count from 0, reasons "
 		     "only in the first are left out");

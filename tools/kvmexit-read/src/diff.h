@@ -25,6 +25,7 @@ struct kx_delta {
 	uint64_t delta;
 	unsigned is_other;
 	unsigned reset; /* counter went down: delta is B's value */
+	unsigned is_new; /* not in A (different tables): delta is B's value */
 	char name[KX_NAME_MAX];
 	/* handling time, if the diff is timed: deltas of the count and the
 	 * total (B's values if reset), and B's max (a maximum since the last
@@ -40,6 +41,7 @@ struct kx_diff {
 	uint64_t total;	   /* sum of the deltas */
 	unsigned problems; /* enum kx_problem bits found (all forced) */
 	size_t only_in_a;  /* reasons of A not in B, ignored (forced) */
+	size_t only_in_b;  /* reasons of B not in A, counted from 0 (forced) */
 	size_t n;	   /* B's reasons, in B's order */
 	int timed;	   /* both have handling times: tcount, tns, tmax */
 	uint64_t tcount, tns, tmax; /* sums of the time deltas, B's max */

@@ -9,48 +9,41 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int kx_read_file(const char *path, size_t max, char **out, size_t *len,
-		 int missing_code, struct kx_err *e)
+/* Reads fd (named name in messages) into a malloc'd, NUL-terminated buffer
+ * of at most max bytes; the caller closes fd. */
+static int read_bounded(int fd, const char *name, size_t max, char **out,
+			size_t *len, struct kx_err *e)
 {
-	int is_stdin = !strcmp(path, "-");
-	const char *name = is_stdin ? "(standard input)" : path;
-	size_t n = 0;
+	size_t n = 0, cap = max < 65536 ? max + 2 : 65536;
 	char *buf;
-	int fd;
 
-	*out = NULL;
-	*len = 0;
-	if (is_stdin) {
-		fd = STDIN_FILENO;
-	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (fd < 0) {
-			int err = errno;
-
-			return kx_fail(e, kx_errno_code(err, missing_code),
-				       "%s: %s%s", name, strerror(err),
-				       kx_errno_code(err, 0) == KX_EXIT_PERM ?
-				       " (reading it needs root)" : "");
-		}
-	}
-	/* one byte more than max, to tell "exactly max" from "too large" */
-	buf = malloc(max + 2);
-	if (!buf) {
-		if (!is_stdin)
-			close(fd);
+	/* room for one byte more than max, to tell "exactly max" from "too
+	 * large"; grown as the file turns out larger */
+	buf = malloc(cap);
+	if (!buf)
 		return kx_fail(e, KX_EXIT_RUNTIME, "%s: out of memory", name);
-	}
 	for (;;) {
-		ssize_t r = read(fd, buf + n, max + 1 - n);
+		ssize_t r;
 
+		if (n + 1 == cap) {
+			size_t ncap = cap > (max + 2) / 2 ? max + 2 : cap * 2;
+			char *nb = realloc(buf, ncap);
+
+			if (!nb) {
+				free(buf);
+				return kx_fail(e, KX_EXIT_RUNTIME,
+					       "%s: out of memory", name);
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		r = read(fd, buf + n, cap - 1 - n);
 		if (r < 0) {
 			int err = errno;
 
 			if (err == EINTR)
 				continue;
 			free(buf);
-			if (!is_stdin)
-				close(fd);
 			return kx_fail(e, kx_errno_code(err, KX_EXIT_RUNTIME),
 				       "%s: read failed: %s", name,
 				       strerror(err));
@@ -60,19 +53,87 @@ int kx_read_file(const char *path, size_t max, char **out, size_t *len,
 		n += (size_t)r;
 		if (n > max) {
 			free(buf);
-			if (!is_stdin)
-				close(fd);
 			return kx_fail(e, KX_EXIT_BADINPUT,
 				       "%s: too large (more than %zu bytes)",
 				       name, max);
 		}
 	}
-	if (!is_stdin)
-		close(fd);
 	buf[n] = '\0';
 	*out = buf;
 	*len = n;
 	return 0;
+}
+
+int kx_read_file(const char *path, size_t max, char **out, size_t *len,
+		 int missing_code, struct kx_err *e)
+{
+	int fd, r;
+
+	*out = NULL;
+	*len = 0;
+	if (!strcmp(path, "-"))
+		return read_bounded(STDIN_FILENO, "(standard input)", max, out,
+				    len, e);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		int err = errno;
+
+		return kx_fail(e, kx_errno_code(err, missing_code), "%s: %s",
+			       path, strerror(err));
+	}
+	r = read_bounded(fd, path, max, out, len, e);
+	close(fd);
+	return r;
+}
+
+static const char *file_kind(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	return "not a regular file";
+}
+
+int kx_read_counters_file(const char *path, size_t max, char **out,
+			  size_t *len, struct kx_err *e)
+{
+	struct stat st;
+	int fd, r, err;
+
+	*out = NULL;
+	*len = 0;
+	/* O_NONBLOCK: a FIFO must not block the open (or the read) */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		err = errno;
+		r = kx_errno_code(err, KX_EXIT_UNAVAILABLE);
+		return kx_fail(e, r, "%s: %s%s", path, strerror(err),
+			       r == KX_EXIT_PERM ?
+			       " (reading the counters needs root)" : "");
+	}
+	if (fstat(fd, &st)) {
+		err = errno;
+		close(fd);
+		return kx_fail(e, KX_EXIT_RUNTIME, "%s: %s", path,
+			       strerror(err));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return kx_fail(e, KX_EXIT_BADINPUT,
+			       "%s: %s, not a counters file (they are regular "
+			       "files)",
+			       path, file_kind(st.st_mode));
+	}
+	r = read_bounded(fd, path, max, out, len, e);
+	close(fd);
+	return r;
 }
 
 int kx_write_all(int fd, const char *p, size_t len)

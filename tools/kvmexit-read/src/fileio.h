@@ -14,6 +14,14 @@
 int kx_read_file(const char *path, size_t max, char **out, size_t *len,
 		 int missing_code, struct kx_err *e);
 
+/* Like kx_read_file for a counters file (debugfs, or a tree given with
+ * --root): only a regular file is read (a FIFO or device is refused with
+ * KX_EXIT_BADINPUT instead of blocking), a missing one is
+ * KX_EXIT_UNAVAILABLE, and EACCES says that reading the counters needs
+ * root. */
+int kx_read_counters_file(const char *path, size_t max, char **out,
+			  size_t *len, struct kx_err *e);
+
 /* Writes len bytes to fd, retrying short writes and EINTR; 0 or -1/errno. */
 int kx_write_all(int fd, const char *p, size_t len);
 

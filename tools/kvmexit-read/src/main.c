@@ -25,8 +25,10 @@ int main(int argc, char **argv)
 			e.msg);
 		return r;
 	}
-	if (o.vm) {
-		static struct kx_vm vm;
+	kx_source_all(&o.src, o.root);
+	/* --diff checks --vm against its snapshots' scope instead */
+	if (o.vm && o.mode != KX_MODE_DIFF) {
+		struct kx_vm vm;
 		char root[KX_PATH_MAX];
 
 		r = kx_vm_root(o.root, o.vm_root, root, sizeof(root), &e);
@@ -36,7 +38,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "kvmexit-read: %s\n", e.msg);
 			return r;
 		}
-		o.vm_sel = &vm;
+		kx_source_vm(&o.src, o.root, &vm);
 	}
 	switch (o.mode) {
 	case KX_MODE_HELP:

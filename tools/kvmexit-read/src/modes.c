@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "diff.h"
@@ -14,12 +16,24 @@
 #include "snapshot.h"
 #include "vm.h"
 
+#define KX_DEBUGFS_MAGIC 0x64626720ul /* DEBUGFS_MAGIC, linux/magic.h */
+
 int kx_emit(const char *path, const struct kx_buf *b, struct kx_err *e)
 {
 	if (b->failed)
 		return kx_fail(e, KX_EXIT_RUNTIME,
-			       "out of memory while formatting the output");
+			       "out of memory, or over %u MiB, while "
+			       "formatting the output",
+			       KX_BUF_MAX >> 20);
 	return kx_write_output(path, b->p ? b->p : "", b->len, e);
+}
+
+int kx_emit_as(const struct kx_opts *o, const char *path, struct kx_buf *b,
+	       struct kx_err *e)
+{
+	if (o->pretty && o->fmt == KX_FMT_JSON)
+		kx_json_indent(b);
+	return kx_emit(path, b, e);
 }
 
 void kx_warn_forced(const struct kx_diff *d, const char *why)
@@ -48,31 +62,26 @@ static struct kx_snapshot *alloc_snapshot(struct kx_err *e)
 	return s;
 }
 
-/* A snapshot of the counters now (with --per-vcpu, the vCPUs'), or NULL
- * with e set. */
+/* A snapshot of src now (with --per-vcpu, its vCPUs'), or NULL with e
+ * set. */
 static struct kx_snapshot *take_snapshot(const struct kx_opts *o,
-					 const struct kx_vm *vm,
+					 const struct kx_source *src,
 					 struct kx_err *e)
 {
 	struct kx_snapshot *s = alloc_snapshot(e);
 
-	if (s && kx_snapshot_take(o->root, o->root_is_default, vm,
-				  vm && o->per_vcpu, s, e)) {
+	if (s && kx_snapshot_take(src, o->root_is_default,
+				  src->kind == KX_SRC_VM && o->per_vcpu, s,
+				  e)) {
 		kx_snapshot_free(s);
 		s = NULL;
 	}
 	return s;
 }
 
-/* What a file's output names as its source: the root, or the VM's dir. */
-static const char *source_of(const struct kx_opts *o)
-{
-	return o->vm_sel ? o->vm_sel->dir : o->root;
-}
-
 int kx_mode_read(const struct kx_opts *o, struct kx_err *e)
 {
-	struct kx_snapshot *s = take_snapshot(o, o->vm_sel, e);
+	struct kx_snapshot *s = take_snapshot(o, &o->src, e);
 	struct kx_buf b;
 	size_t i;
 	int r;
@@ -84,9 +93,9 @@ int kx_mode_read(const struct kx_opts *o, struct kx_err *e)
 		kx_prom_counters(s, &b);
 	} else if (o->fmt == KX_FMT_JSON) {
 		if (o->per_vcpu)
-			kx_json_vm(s, o->vm_sel->dir, &b);
+			kx_json_vm(s, &o->src, &b);
 		else
-			kx_json_counters(s, source_of(o), &b);
+			kx_json_counters(s, o->src.dir, &b);
 	} else {
 		if (s->scope[0])
 			kx_buf_printf(&b, "VM %s\n", s->scope);
@@ -97,7 +106,7 @@ int kx_mode_read(const struct kx_opts *o, struct kx_err *e)
 			kx_table_counters(&s->vcpu[i].c, &b);
 		}
 	}
-	r = kx_emit(o->output, &b, e);
+	r = kx_emit_as(o, o->output, &b, e);
 	kx_buf_free(&b);
 	kx_snapshot_free(s);
 	return r;
@@ -105,7 +114,7 @@ int kx_mode_read(const struct kx_opts *o, struct kx_err *e)
 
 int kx_mode_save(const struct kx_opts *o, struct kx_err *e)
 {
-	struct kx_snapshot *s = take_snapshot(o, o->vm_sel, e);
+	struct kx_snapshot *s = take_snapshot(o, &o->src, e);
 	struct kx_buf b;
 	int r;
 
@@ -117,14 +126,27 @@ int kx_mode_save(const struct kx_opts *o, struct kx_err *e)
 	if (!r && o->fmt == KX_FMT_JSON) {
 		kx_buf_reset(&b);
 		if (o->per_vcpu)
-			kx_json_vm(s, o->vm_sel->dir, &b);
+			kx_json_vm(s, &o->src, &b);
 		else
-			kx_json_counters(s, source_of(o), &b);
-		r = kx_emit(NULL, &b, e);
+			kx_json_counters(s, o->src.dir, &b);
+		r = kx_emit_as(o, NULL, &b, e);
 	}
 	kx_buf_free(&b);
 	kx_snapshot_free(s);
 	return r;
+}
+
+/* --vm with --diff: the snapshot must be of that VM */
+static int check_vm_sel(const struct kx_opts *o, const struct kx_snapshot *s,
+			const char *name, struct kx_err *e)
+{
+	if (!o->vm || kx_vm_sel_matches(o->vm, s->scope))
+		return 0;
+	return kx_fail(e, KX_EXIT_REFUSED,
+		       "refusing --vm %s: %s is a snapshot of %s%s, not of "
+		       "that VM",
+		       o->vm, name, s->scope[0] ? "VM " : "all VMs",
+		       s->scope);
 }
 
 int kx_mode_diff(const struct kx_opts *o, struct kx_err *e)
@@ -132,8 +154,7 @@ int kx_mode_diff(const struct kx_opts *o, struct kx_err *e)
 	struct kx_snapshot *a = alloc_snapshot(e), *b = NULL;
 	const char *name_b = o->diff_b ? o->diff_b : "now";
 	const char *name_a = o->diff_a;
-	const struct kx_vm *now_sel = o->vm_sel;
-	static struct kx_vm now_vm;
+	struct kx_source now = o->src;
 	struct kx_diff *d = NULL;
 	struct kx_buf out;
 	char title[512];
@@ -152,28 +173,34 @@ int kx_mode_diff(const struct kx_opts *o, struct kx_err *e)
 	if (!strcmp(name_b, "-"))
 		name_b = "(standard input)";
 	r = kx_snapshot_load(o->diff_a, a, e);
-	if (!r && !o->diff_b && !o->vm_sel && a->scope[0]) {
+	if (!r)
+		r = check_vm_sel(o, a, name_a, e);
+	if (!r && !o->diff_b && a->scope[0]) {
 		/* a VM's snapshot against now: that VM now */
 		char root[KX_PATH_MAX];
+		struct kx_vm vm;
 
 		r = kx_vm_root(o->root, o->vm_root, root, sizeof(root), e);
 		if (!r)
-			r = kx_vm_find(root, a->scope, &now_vm, e);
+			r = kx_vm_find(root, a->scope, &vm, e);
 		if (r) {
 			char msg[KX_ERR_MSG_MAX];
 
 			memcpy(msg, e->msg, sizeof(msg));
 			kx_fail(e, r, "%s is a snapshot of VM %s, which cannot "
 				"be read now: %s", name_a, a->scope, msg);
+		} else {
+			kx_source_vm(&now, o->root, &vm);
 		}
-		now_sel = &now_vm;
 	}
 	if (!r) {
-		b = o->diff_b ? alloc_snapshot(e) : take_snapshot(o, now_sel, e);
+		b = o->diff_b ? alloc_snapshot(e) : take_snapshot(o, &now, e);
 		if (!b)
 			r = e->code;
 		else if (o->diff_b)
 			r = kx_snapshot_load(o->diff_b, b, e);
+		if (!r && o->diff_b)
+			r = check_vm_sel(o, b, name_b, e);
 	}
 	if (!r)
 		r = kx_diff(a, b, name_a, name_b, o->force, d, e);
@@ -183,8 +210,7 @@ int kx_mode_diff(const struct kx_opts *o, struct kx_err *e)
 		goto out;
 	kx_warn_forced(d, "--force: ");
 	if (o->fmt == KX_FMT_JSON) {
-		kx_json_diff(d, name_a, o->diff_b ? name_b :
-				 now_sel ? now_sel->dir : o->root, &out);
+		kx_json_diff(d, name_a, o->diff_b ? name_b : now.dir, &out);
 	} else {
 		if (!a->scope[0])
 			snprintf(title, sizeof(title), "%s -> %s", name_a,
@@ -195,7 +221,7 @@ int kx_mode_diff(const struct kx_opts *o, struct kx_err *e)
 		kx_table_diff(d, title, &out);
 		kx_table_diff_vcpus(d, &out);
 	}
-	r = kx_emit(o->output, &out, e);
+	r = kx_emit_as(o, o->output, &out, e);
 out:
 	kx_buf_free(&out);
 	if (d)
@@ -206,9 +232,71 @@ out:
 	return r;
 }
 
+/* Opens path for the reset write: never through a symbolic link, only a
+ * regular file, and only on debugfs unless force (then the file is
+ * emptied first and a warning says it is not debugfs). */
+static int open_reset_target(const char *path, int force, struct kx_err *e)
+{
+	struct statfs sfs;
+	struct stat st;
+	int fd, err, r;
+
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
+				O_NOCTTY);
+	if (fd < 0) {
+		err = errno;
+		if (err == ELOOP)
+			return -kx_fail(e, KX_EXIT_PERM,
+					"%s: a symbolic link: refusing to "
+					"reset the counters through it",
+					path);
+		r = kx_errno_code(err, KX_EXIT_UNAVAILABLE);
+		return -kx_fail(e, r, "%s: cannot reset the counters: %s%s",
+				path, strerror(err),
+				r == KX_EXIT_PERM ?
+				" (resetting needs root)" : "");
+	}
+	if (fstat(fd, &st) || fstatfs(fd, &sfs)) {
+		err = errno;
+		close(fd);
+		return -kx_fail(e, KX_EXIT_RUNTIME, "%s: %s", path,
+				strerror(err));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -kx_fail(e, KX_EXIT_PERM,
+				"%s: not a regular file: refusing to reset "
+				"the counters through it",
+				path);
+	}
+	if ((unsigned long)sfs.f_type == KX_DEBUGFS_MAGIC)
+		return fd;
+	if (!force) {
+		close(fd);
+		return -kx_fail(e, KX_EXIT_PERM,
+				"%s: not on debugfs (file system magic "
+				"0x%lx): refusing to write to it (--force "
+				"writes 0 to it anyway, for a test tree)",
+				path, (unsigned long)sfs.f_type);
+	}
+	fflush(stdout);
+	fprintf(stderr,
+		"kvmexit-read: warning: --force: %s is not on debugfs: "
+		"writing 0 to it anyway\n",
+		path);
+	if (ftruncate(fd, 0)) {
+		err = errno;
+		close(fd);
+		return -kx_fail(e, KX_EXIT_RUNTIME,
+				"%s: cannot reset the counters: %s", path,
+				strerror(err));
+	}
+	return fd;
+}
+
 int kx_mode_reset(const struct kx_opts *o, struct kx_err *e)
 {
-	const char *dir = source_of(o), *file = o->vm_sel ? "exit_reasons" : "total";
+	const char *dir = o->src.dir, *file = kx_source_reset_file(&o->src);
 	size_t plen = strlen(dir) + strlen(file) + 2;
 	char *path;
 	struct kx_buf b;
@@ -221,13 +309,16 @@ int kx_mode_reset(const struct kx_opts *o, struct kx_err *e)
 	if (!path)
 		return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
 	snprintf(path, plen, "%s/%s", dir, file);
-	/* like "echo 0 > total" */
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 || kx_write_all(fd, "0\n", 2)) {
+	/* like "echo 0 > total", on debugfs only */
+	fd = open_reset_target(path, o->force, e);
+	if (fd < 0) {
+		free(path);
+		return -fd;
+	}
+	if (kx_write_all(fd, "0\n", 2)) {
 		err = errno;
-		if (fd >= 0)
-			close(fd);
-		r = kx_errno_code(err, KX_EXIT_UNAVAILABLE);
+		close(fd);
+		r = kx_errno_code(err, KX_EXIT_RUNTIME);
 		kx_fail(e, r, "%s: cannot reset the counters: %s%s", path,
 			strerror(err),
 			r == KX_EXIT_PERM ? " (resetting needs root)" : "");
@@ -245,47 +336,55 @@ int kx_mode_reset(const struct kx_opts *o, struct kx_err *e)
 	if (o->fmt != KX_FMT_JSON)
 		return 0;
 	kx_buf_init(&b);
-	kx_buf_printf(&b, "{\"type\":\"reset\",\"format\":%d,\"source\":",
-		      KX_JSON_FORMAT);
-	kx_json_str(&b, dir);
-	kx_buf_puts(&b, "}\n");
-	r = kx_emit(NULL, &b, e);
+	kx_json_reset(dir, &b);
+	r = kx_emit_as(o, NULL, &b, e);
 	kx_buf_free(&b);
 	return r;
 }
 
+/* The --list-vms table: columns as wide as their widest value. */
+static void table_vms(const struct kx_vm_info *v, int n, struct kx_buf *b)
+{
+	int wname = 16, wpid = 8, wcomm = 16, i, k;
+	char pid[24], exits[32];
+
+	for (i = 0; i < n; i++) {
+		k = (int)strlen(v[i].name);
+		wname = k > wname ? k : wname;
+		k = snprintf(pid, sizeof(pid), "%lu", v[i].pid);
+		wpid = k > wpid ? k : wpid;
+		k = (int)strlen(v[i].comm);
+		wcomm = k > wcomm ? k : wcomm;
+	}
+	kx_buf_printf(b, "%-*s %*s %-*s %6s %14s  %s\n", wname, "VM", wpid,
+		      "PID", wcomm, "COMMAND", "VCPUS", "EXITS", "TIMES");
+	for (i = 0; i < n; i++) {
+		kx_fmt_count(exits, sizeof(exits), v[i].exits);
+		kx_buf_printf(b, "%-*s %*lu %-*s %6d %14s  %s\n", wname,
+			      v[i].name, wpid, v[i].pid, wcomm, v[i].comm,
+			      v[i].vcpus, exits, v[i].timed ? "yes" : "no");
+	}
+}
+
 int kx_mode_list_vms(const struct kx_opts *o, struct kx_err *e)
 {
-	static struct kx_vm_info v[KX_MAX_VCPUS];
+	struct kx_vm_info *v = NULL;
 	char root[KX_PATH_MAX];
 	struct kx_buf b;
-	int n, i, r;
+	int n, r;
 
 	r = kx_root_check(o->root, o->root_is_default, e);
 	if (!r)
 		r = kx_vm_root(o->root, o->vm_root, root, sizeof(root), e);
 	if (!r)
-		r = kx_vm_list(o->root, root, "", v, KX_MAX_VCPUS, &n, e);
-	if (r)
+		r = kx_vm_list(o->root, root, "", &v, &n, e);
+	if (r) {
+		free(v);
 		return r;
+	}
 	kx_buf_init(&b);
 	if (o->fmt == KX_FMT_JSON) {
-		kx_buf_printf(&b, "{\"type\":\"vms\",\"format\":%d,\"source\":",
-			      KX_JSON_FORMAT);
-		kx_json_str(&b, root);
-		kx_buf_puts(&b, ",\"vms\":[");
-		for (i = 0; i < n; i++) {
-			kx_buf_puts(&b, i ? ",{\"vm\":" : "{\"vm\":");
-			kx_json_str(&b, v[i].name);
-			kx_buf_printf(&b, ",\"pid\":%lu,\"comm\":", v[i].pid);
-			kx_json_str(&b, v[i].comm);
-			kx_buf_printf(&b,
-				      ",\"vcpus\":%d,\"exits\":%llu,"
-				      "\"time_stats\":%s}",
-				      v[i].vcpus, v[i].exits,
-				      v[i].timed ? "true" : "false");
-		}
-		kx_buf_puts(&b, "]}\n");
+		kx_json_vms(v, n, root, &b);
 	} else if (!n) {
 		kx_buf_printf(&b,
 			      "no VM with per-VM counters in %s (set "
@@ -293,14 +392,10 @@ int kx_mode_list_vms(const struct kx_opts *o, struct kx_err *e)
 			      "before creating VMs)\n",
 			      root);
 	} else {
-		kx_buf_printf(&b, "%-16s %8s %-16s %6s %14s  %s\n", "VM", "PID",
-			      "COMMAND", "VCPUS", "EXITS", "TIMES");
-		for (i = 0; i < n; i++)
-			kx_buf_printf(&b, "%-16s %8lu %-16s %6d %14llu  %s\n",
-				      v[i].name, v[i].pid, v[i].comm, v[i].vcpus,
-				      v[i].exits, v[i].timed ? "yes" : "no");
+		table_vms(v, n, &b);
 	}
-	r = kx_emit(NULL, &b, e);
+	free(v);
+	r = kx_emit_as(o, NULL, &b, e);
 	kx_buf_free(&b);
 	return r;
 }

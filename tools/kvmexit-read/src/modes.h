@@ -18,6 +18,9 @@ int kx_mode_reset(const struct kx_opts *o, struct kx_err *e);
 int kx_mode_list_vms(const struct kx_opts *o, struct kx_err *e);
 /* Writes b to path (atomically) or stdout, failing if b is incomplete. */
 int kx_emit(const char *path, const struct kx_buf *b, struct kx_err *e);
+/* kx_emit, indenting JSON first if o asks for --pretty. */
+int kx_emit_as(const struct kx_opts *o, const char *path, struct kx_buf *b,
+	       struct kx_err *e);
 /* Prints "kvmexit-read: warning: --force: ..." lines for forced problems. */
 void kx_warn_forced(const struct kx_diff *d, const char *why);
 

@@ -31,15 +31,23 @@ void kx_json_str(struct kx_buf *b, const char *s)
 	kx_buf_putc(b, '"');
 }
 
+/* {"type":"TYPE","format":N, */
+static void json_head(struct kx_buf *b, const char *type)
+{
+	kx_buf_printf(b, "{\"type\":\"%s\",\"format\":%d,", type,
+		      KX_JSON_FORMAT);
+}
+
 static void json_time(struct kx_buf *b, const struct kx_time *t)
 {
 	kx_buf_printf(b, "%llu.%09u", (unsigned long long)t->sec, t->nsec);
 }
 
-static void json_double(struct kx_buf *b, double v, int valid)
+/* a number with decimals, or null if not valid */
+static void json_double(struct kx_buf *b, double v, int decimals, int valid)
 {
 	if (valid && isfinite(v))
-		kx_buf_printf(b, "%.3f", v);
+		kx_buf_printf(b, "%.*f", decimals, v);
 	else
 		kx_buf_puts(b, "null");
 }
@@ -79,12 +87,6 @@ static void json_meta(struct kx_buf *b, const struct kx_snapshot *s,
 	json_time(b, &s->boot);
 }
 
-void kx_json_counters(const struct kx_snapshot *s, const char *source,
-		      struct kx_buf *b)
-{
-	kx_json_counters_obj(s, source, b);
-	kx_buf_putc(b, '\n');
-}
 
 /* A counters object of c (s: the meta data and scope) */
 static void counters_obj(const struct kx_snapshot *s,
@@ -93,8 +95,7 @@ static void counters_obj(const struct kx_snapshot *s,
 {
 	size_t i;
 
-	kx_buf_printf(b, "{\"type\":\"counters\",\"format\":%d,",
-		      KX_JSON_FORMAT);
+	json_head(b, "counters");
 	json_meta(b, s, source);
 	if (s->scope[0]) {
 		kx_buf_puts(b, ",\"vm\":");
@@ -121,29 +122,30 @@ static void counters_obj(const struct kx_snapshot *s,
 	kx_buf_puts(b, "]}");
 }
 
-void kx_json_counters_obj(const struct kx_snapshot *s, const char *source,
-			  struct kx_buf *b)
+void kx_json_counters(const struct kx_snapshot *s, const char *source,
+		      struct kx_buf *b)
 {
 	counters_obj(s, &s->c, source, b);
+	kx_buf_putc(b, '\n');
 }
 
-void kx_json_vm(const struct kx_snapshot *s, const char *vm_dir,
+void kx_json_vm(const struct kx_snapshot *s, const struct kx_source *src,
 		struct kx_buf *b)
 {
-	char dir[4096];
+	struct kx_source vs;
 	size_t i;
 
-	kx_buf_printf(b, "{\"type\":\"vm\",\"format\":%d,\"vm\":",
-		      KX_JSON_FORMAT);
+	json_head(b, "vm");
+	kx_buf_puts(b, "\"vm\":");
 	kx_json_str(b, s->scope);
 	kx_buf_puts(b, ",\"counters\":");
-	counters_obj(s, &s->c, vm_dir, b);
+	counters_obj(s, &s->c, src->dir, b);
 	kx_buf_puts(b, ",\"vcpus\":[");
 	for (i = 0; i < s->nvcpu; i++) {
-		snprintf(dir, sizeof(dir), "%s/vcpu%d", vm_dir, s->vcpu[i].id);
+		kx_source_vcpu(src, s->vcpu[i].id, &vs);
 		kx_buf_printf(b, "%s{\"vcpu\":%d,\"counters\":", i ? "," : "",
 			      s->vcpu[i].id);
-		counters_obj(s, &s->vcpu[i].c, dir, b);
+		counters_obj(s, &s->vcpu[i].c, vs.dir, b);
 		kx_buf_putc(b, '}');
 	}
 	kx_buf_puts(b, "]}\n");
@@ -157,7 +159,7 @@ static void diff_totals(const struct kx_diff *d, struct kx_buf *b)
 	kx_buf_printf(b, "\"total\":%llu,\"exits_per_second\":",
 		      (unsigned long long)d->total);
 	json_double(b, kx_diff_rate(d, d->total, &r) ? r : 0,
-		    kx_diff_rate(d, d->total, &r));
+		    KX_RATE_DECIMALS, kx_diff_rate(d, d->total, &r));
 	if (d->timed)
 		json_time_keys(b, d->tcount, d->tns, d->tmax);
 }
@@ -180,8 +182,10 @@ static void diff_reason_list(const struct kx_diff *d, struct kx_buf *b)
 		kx_json_str(b, x->name);
 		kx_buf_printf(b, ",\"delta\":%llu,\"per_second\":",
 			      (unsigned long long)x->delta);
-		json_double(b, ok ? r : 0, ok);
-		kx_buf_printf(b, ",\"reset\":%s", x->reset ? "true" : "false");
+		json_double(b, ok ? r : 0, KX_RATE_DECIMALS, ok);
+		kx_buf_printf(b, ",\"reset\":%s,\"new\":%s",
+			      x->reset ? "true" : "false",
+			      x->is_new ? "true" : "false");
 		if (d->timed)
 			json_time_keys(b, x->tcount, x->tns, x->tmax);
 		kx_buf_putc(b, '}');
@@ -201,7 +205,7 @@ void kx_json_diff_members(const struct kx_diff *d, const char *from,
 	kx_buf_puts(b, "},\"to\":{");
 	json_meta(b, d->b, to);
 	kx_buf_puts(b, "},\"interval_seconds\":");
-	json_double(b, d->seconds, d->seconds_valid);
+	json_double(b, d->seconds, 3, d->seconds_valid);
 	kx_buf_printf(b, ",\"interval_clock\":\"%s\"",
 		      d->wall_clock ? "wall_time" : "boottime");
 	kx_buf_putc(b, ',');
@@ -238,7 +242,140 @@ void kx_json_diff_members(const struct kx_diff *d, const char *from,
 void kx_json_diff(const struct kx_diff *d, const char *from, const char *to,
 		  struct kx_buf *b)
 {
-	kx_buf_printf(b, "{\"type\":\"diff\",\"format\":%d,", KX_JSON_FORMAT);
+	json_head(b, "diff");
 	kx_json_diff_members(d, from, to, b);
 	kx_buf_puts(b, "}\n");
+}
+
+void kx_json_interval(const struct kx_diff *d, uint64_t seq, double elapsed,
+		      const char *source, struct kx_buf *b)
+{
+	json_head(b, "interval");
+	kx_buf_printf(b, "\"seq\":%llu,\"elapsed_seconds\":",
+		      (unsigned long long)seq);
+	json_double(b, elapsed, 3, 1);
+	kx_buf_putc(b, ',');
+	kx_json_diff_members(d, source, source, b);
+	kx_buf_puts(b, "}\n");
+}
+
+void kx_json_command(const struct kx_diff *d, char *const *cmd, int status,
+		     int sig, const char *source, struct kx_buf *b)
+{
+	int i;
+
+	json_head(b, "command");
+	kx_buf_puts(b, "\"command\":[");
+	for (i = 0; cmd[i]; i++) {
+		if (i)
+			kx_buf_putc(b, ',');
+		kx_json_str(b, cmd[i]);
+	}
+	kx_buf_printf(b, "],\"exit_status\":%d,\"signal\":", status);
+	if (sig)
+		kx_buf_printf(b, "%d,", sig);
+	else
+		kx_buf_puts(b, "null,");
+	kx_json_diff_members(d, source, source, b);
+	kx_buf_puts(b, "}\n");
+}
+
+void kx_json_reset(const char *source, struct kx_buf *b)
+{
+	json_head(b, "reset");
+	kx_buf_puts(b, "\"source\":");
+	kx_json_str(b, source);
+	kx_buf_puts(b, "}\n");
+}
+
+void kx_json_vms(const struct kx_vm_info *v, int n, const char *source,
+		 struct kx_buf *b)
+{
+	int i;
+
+	json_head(b, "vms");
+	kx_buf_puts(b, "\"source\":");
+	kx_json_str(b, source);
+	kx_buf_puts(b, ",\"vms\":[");
+	for (i = 0; i < n; i++) {
+		kx_buf_puts(b, i ? ",{\"vm\":" : "{\"vm\":");
+		kx_json_str(b, v[i].name);
+		kx_buf_printf(b, ",\"pid\":%lu,\"comm\":", v[i].pid);
+		kx_json_str(b, v[i].comm);
+		kx_buf_printf(b,
+			      ",\"vcpus\":%d,\"exits\":%llu,"
+			      "\"time_stats\":%s}",
+			      v[i].vcpus, v[i].exits,
+			      v[i].timed ? "true" : "false");
+	}
+	kx_buf_puts(b, "]}\n");
+}
+
+static void indent(struct kx_buf *b, int depth)
+{
+	kx_buf_putc(b, '\n');
+	while (depth-- > 0)
+		kx_buf_puts(b, "  ");
+}
+
+void kx_json_indent(struct kx_buf *b)
+{
+	struct kx_buf o;
+	int depth = 0, in_str = 0, esc = 0;
+	size_t i;
+
+	if (b->failed || !b->p)
+		return;
+	kx_buf_init(&o);
+	for (i = 0; i < b->len; i++) {
+		char c = b->p[i], next = i + 1 < b->len ? b->p[i + 1] : 0;
+
+		if (in_str) {
+			kx_buf_putc(&o, c);
+			if (esc)
+				esc = 0;
+			else if (c == '\\')
+				esc = 1;
+			else if (c == '"')
+				in_str = 0;
+			continue;
+		}
+		switch (c) {
+		case '"':
+			in_str = 1;
+			kx_buf_putc(&o, c);
+			break;
+		case '{':
+		case '[':
+			kx_buf_putc(&o, c);
+			if (next == '}' || next == ']') {
+				kx_buf_putc(&o, next);
+				i++;
+			} else {
+				indent(&o, ++depth);
+			}
+			break;
+		case '}':
+		case ']':
+			indent(&o, --depth);
+			kx_buf_putc(&o, c);
+			break;
+		case ',':
+			kx_buf_putc(&o, c);
+			indent(&o, depth);
+			break;
+		case ':':
+			kx_buf_puts(&o, ": ");
+			break;
+		default:
+			kx_buf_putc(&o, c);
+		}
+	}
+	if (o.failed) {
+		kx_buf_free(&o);
+		b->failed = 1;
+		return;
+	}
+	kx_buf_free(b);
+	*b = o;
 }

@@ -9,7 +9,7 @@ struct row {
 	char code[24];
 	const char *name;
 	uint64_t value;
-	int reset;
+	const char *mark; /* " (reset)", " (new)" or "" after the name */
 	char avg[16], max[16]; /* handling time, if the table is timed */
 };
 
@@ -49,15 +49,32 @@ static void time_cells(char *avg, char *max, size_t size, uint64_t count,
 	kx_fmt_ns(max, size, mx);
 }
 
-static size_t digits(uint64_t v)
+void kx_fmt_group(char *out, size_t size, const char *num)
 {
-	size_t n = 1;
+	size_t n = strspn(num, "0123456789"), o = 0, i;
 
-	while (v >= 10) {
-		v /= 10;
-		n++;
+	for (i = 0; num[i] && o + 2 < size; i++) {
+		if (i && i < n && (n - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = num[i];
 	}
-	return n;
+	out[o] = '\0';
+}
+
+void kx_fmt_count(char *out, size_t size, uint64_t v)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
+	kx_fmt_group(out, size, num);
+}
+
+void kx_fmt_rate(char *out, size_t size, double r)
+{
+	char num[64];
+
+	snprintf(num, sizeof(num), "%.*f", KX_RATE_DECIMALS, r);
+	kx_fmt_group(out, size, num);
 }
 
 static void share(char *out, size_t size, uint64_t v, uint64_t total)
@@ -74,7 +91,7 @@ static void rate(char *out, size_t size, const struct kx_diff *d, uint64_t v)
 	double r;
 
 	if (kx_diff_rate(d, v, &r))
-		snprintf(out, size, "%.2f", r);
+		kx_fmt_rate(out, size, r);
 	else
 		snprintf(out, size, "-");
 }
@@ -83,11 +100,11 @@ static void render(const struct table *t, struct kx_buf *b)
 {
 	size_t wc = strlen("CODE"), wn = strlen("REASON");
 	size_t wv = strlen(t->value_head), wr = strlen("RATE/s"), i;
-	char sh[32], rt[64];
+	char sh[32], rt[96], val[32];
 
 	for (i = 0; i < t->n; i++) {
 		const struct row *r = &t->rows[i];
-		size_t nl = strlen(r->name) + (r->reset ? strlen(" (reset)") : 0);
+		size_t nl = strlen(r->name) + strlen(r->mark);
 
 		if (strlen(r->code) > wc)
 			wc = strlen(r->code);
@@ -96,8 +113,9 @@ static void render(const struct table *t, struct kx_buf *b)
 	}
 	if (strlen("total") > wn)
 		wn = strlen("total");
-	if (digits(t->total) > wv)
-		wv = digits(t->total);
+	kx_fmt_count(val, sizeof(val), t->total);
+	if (strlen(val) > wv)
+		wv = strlen(val);
 	if (t->rate_of) {
 		rate(rt, sizeof(rt), t->rate_of, t->total);
 		if (strlen(rt) > wr)
@@ -117,11 +135,12 @@ static void render(const struct table *t, struct kx_buf *b)
 		char name[KX_NAME_MAX + 16];
 
 		snprintf(name, sizeof(name), "%s%s", r ? r->name : "total",
-			 r && r->reset ? " (reset)" : "");
+			 r ? r->mark : "");
 		share(sh, sizeof(sh), v, t->total);
-		kx_buf_printf(b, "%-*s  %-*s  %*llu  %7s", (int)wc,
-			      r ? r->code : "", (int)wn, name, (int)wv,
-			      (unsigned long long)v, sh);
+		kx_fmt_count(val, sizeof(val), v);
+		kx_buf_printf(b, "%-*s  %-*s  %*s  %7s", (int)wc,
+			      r ? r->code : "", (int)wn, name, (int)wv, val,
+			      sh);
 		if (t->rate_of) {
 			rate(rt, sizeof(rt), t->rate_of, v);
 			kx_buf_printf(b, "  %*s", (int)wr, rt);
@@ -167,7 +186,7 @@ void kx_table_counters(const struct kx_counters *c, struct kx_buf *b)
 		kx_code_str(r, rows[i].code, sizeof(rows[i].code));
 		rows[i].name = r->name;
 		rows[i].value = r->count;
-		rows[i].reset = 0;
+		rows[i].mark = "";
 		time_cells(rows[i].avg, rows[i].max, sizeof(rows[i].avg),
 			   r->tcount, r->tns, r->tmax);
 	}
@@ -177,6 +196,7 @@ void kx_table_counters(const struct kx_counters *c, struct kx_buf *b)
 
 static void interval_line(const struct kx_diff *d, struct kx_buf *b)
 {
+	char num[96];
 	double r;
 
 	if (d->seconds_valid)
@@ -184,9 +204,12 @@ static void interval_line(const struct kx_diff *d, struct kx_buf *b)
 			      d->wall_clock ? " (wall clock)" : "");
 	else
 		kx_buf_puts(b, "interval unknown");
-	kx_buf_printf(b, ", %llu exits", (unsigned long long)d->total);
-	if (kx_diff_rate(d, d->total, &r))
-		kx_buf_printf(b, ", %.2f exits/s", r);
+	kx_fmt_count(num, sizeof(num), d->total);
+	kx_buf_printf(b, ", %s exits", num);
+	if (kx_diff_rate(d, d->total, &r)) {
+		kx_fmt_rate(num, sizeof(num), r);
+		kx_buf_printf(b, ", %s exits/s", num);
+	}
 	kx_buf_putc(b, '\n');
 }
 
@@ -210,7 +233,7 @@ void kx_table_diff(const struct kx_diff *d, const char *title,
 		kx_code_str(&tmp, rows[i].code, sizeof(rows[i].code));
 		rows[i].name = x->name;
 		rows[i].value = x->delta;
-		rows[i].reset = (int)x->reset;
+		rows[i].mark = x->reset ? " (reset)" : x->is_new ? " (new)" : "";
 		time_cells(rows[i].avg, rows[i].max, sizeof(rows[i].avg),
 			   x->tcount, x->tns, x->tmax);
 	}
@@ -241,21 +264,21 @@ void kx_watch_header(struct kx_buf *b)
 void kx_watch_line(const struct kx_diff *d, double elapsed, struct kx_buf *b)
 {
 	size_t idx[KX_MAX_REASONS], i, n;
-	char rt[64];
+	char rt[96], num[32];
 	double r;
 
 	if (kx_diff_rate(d, d->total, &r))
-		snprintf(rt, sizeof(rt), "%.1f", r);
+		kx_fmt_rate(rt, sizeof(rt), r);
 	else
 		snprintf(rt, sizeof(rt), "-");
-	kx_buf_printf(b, "%9.3f %12llu %11s", elapsed,
-		      (unsigned long long)d->total, rt);
+	kx_fmt_count(num, sizeof(num), d->total);
+	kx_buf_printf(b, "%9.3f %12s %11s", elapsed, num, rt);
 	n = kx_diff_sorted(d, idx);
 	for (i = 0; i < n && i < 3; i++) {
 		const struct kx_delta *x = &d->d[idx[i]];
 
-		kx_buf_printf(b, "%s%s %llu", i ? ", " : "  ", x->name,
-			      (unsigned long long)x->delta);
+		kx_fmt_count(num, sizeof(num), x->delta);
+		kx_buf_printf(b, "%s%s %s", i ? ", " : "  ", x->name, num);
 	}
 	if (d->problems & KX_P_DECREASE)
 		kx_buf_puts(b, n ? " (counters reset)" : "  (counters reset)");

@@ -179,12 +179,3 @@ double kx_time_sub(const struct kx_time *a, const struct kx_time *b)
 	ns = (double)a->nsec - (double)b->nsec;
 	return s + ns / 1e9;
 }
-
-int kx_time_cmp(const struct kx_time *a, const struct kx_time *b)
-{
-	if (a->sec != b->sec)
-		return a->sec < b->sec ? -1 : 1;
-	if (a->nsec != b->nsec)
-		return a->nsec < b->nsec ? -1 : 1;
-	return 0;
-}

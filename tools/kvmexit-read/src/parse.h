@@ -59,7 +59,5 @@ int kx_parse_time(const char *p, size_t n, struct kx_time *t);
 
 /* a - b in seconds (negative if b is later) */
 double kx_time_sub(const struct kx_time *a, const struct kx_time *b);
-/* -1, 0, 1 */
-int kx_time_cmp(const struct kx_time *a, const struct kx_time *b);
 
 #endif

@@ -28,72 +28,54 @@ int kx_snapshot_version(const struct kx_snapshot *s)
 		       KX_SNAPSHOT_VERSION;
 }
 
-/* VM not found while reading it: say so */
-static int vm_gone(const struct kx_vm *vm, int r, struct kx_err *e)
+/* s->vcpu from the vCPUs of the VM source src */
+static int take_vcpus(const struct kx_source *src, struct kx_snapshot *s,
+		      struct kx_err *e)
 {
-	char msg[KX_ERR_MSG_MAX];
+	int *ids, n, i, r = 0;
 
-	if (r != KX_EXIT_UNAVAILABLE)
-		return r;
-	memcpy(msg, e->msg, sizeof(msg));
-	return kx_fail(e, r, "VM %s: %s (did the VM go away?)", vm->name,
-		       msg);
-}
-
-/* s->vcpu from the vcpuN/ directories of vm */
-static int take_vcpus(const char *root, const struct kx_vm *vm,
-		      struct kx_snapshot *s, struct kx_err *e)
-{
-	static int ids[KX_MAX_VCPUS];
-	int n, i, r;
-
-	n = kx_vm_vcpus(vm, 1, ids, KX_MAX_VCPUS, e);
-	if (n < 0)
-		return vm_gone(vm, -n, e);
-	s->vcpu = calloc((size_t)n + 1, sizeof(*s->vcpu));
-	if (!s->vcpu)
-		return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
-	for (i = 0; i < n; i++) {
+	n = kx_source_vcpus(src, 1, &ids, e);
+	if (n >= 0) {
+		s->vcpu = calloc((size_t)n + 1, sizeof(*s->vcpu));
+		if (!s->vcpu)
+			r = kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+	}
+	for (i = 0; i < n && !r; i++) {
 		struct kx_vcpu_counters *v = &s->vcpu[i];
-		char dir[KX_PATH_MAX];
+		struct kx_source vs;
 
-		kx_vm_vcpu_dir(vm, ids[i], dir, sizeof(dir));
+		kx_source_vcpu(src, ids[i], &vs);
 		v->id = ids[i];
-		r = kx_counters_read_vm(root, dir, &v->c, e);
+		r = kx_source_read(&vs, &v->c, e);
 		if (r)
-			return vm_gone(vm, r, e);
+			break;
 		s->nvcpu++;
 		/* the kernel gives a VM and its vCPUs the same files */
 		if (v->c.has_time != s->c.has_time)
-			return kx_fail(e, KX_EXIT_BADINPUT,
-				       "%s/%s: missing, but %s/%s exists",
-				       v->c.has_time ? vm->dir : dir,
-				       "exit_times",
-				       v->c.has_time ? dir : vm->dir,
-				       "exit_times");
+			r = kx_fail(e, KX_EXIT_BADINPUT,
+				    "%s/%s: missing, but %s/%s exists",
+				    v->c.has_time ? src->dir : vs.dir,
+				    "exit_times",
+				    v->c.has_time ? vs.dir : src->dir,
+				    "exit_times");
 	}
-	return 0;
+	free(ids);
+	return n < 0 ? -n : r;
 }
 
-int kx_snapshot_take(const char *root, int is_default_root,
-		     const struct kx_vm *vm, int per_vcpu,
-		     struct kx_snapshot *s, struct kx_err *e)
+int kx_snapshot_take(const struct kx_source *src, int is_default_root,
+		     int per_vcpu, struct kx_snapshot *s, struct kx_err *e)
 {
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	r = kx_root_check(root, is_default_root, e);
+	r = kx_root_check(src->root, is_default_root, e);
 	if (r)
 		return r;
-	if (vm) {
-		snprintf(s->scope, sizeof(s->scope), "%s", vm->name);
-		r = vm_gone(vm, kx_counters_read_vm(root, vm->dir, &s->c, e),
-			    e);
-		if (!r && per_vcpu)
-			r = take_vcpus(root, vm, s, e);
-	} else {
-		r = kx_counters_read(root, &s->c, e);
-	}
+	snprintf(s->scope, sizeof(s->scope), "%s", src->vm);
+	r = kx_source_read(src, &s->c, e);
+	if (!r && per_vcpu)
+		r = take_vcpus(src, s, e);
 	/* the time right after the counters were read */
 	if (!r)
 		r = kx_clocks(&s->wall, &s->boot, e);
@@ -325,10 +307,10 @@ static int parse_vcpu(const struct kx_lines *it, const struct kx_field *f,
 				     "not a VM's (no 'scope <pid>-<fd>' "
 				     "line)");
 	if (nf != 2 || kx_parse_u64(f[1].p, f[1].n, &id) ||
-	    id >= KX_MAX_VCPUS)
+	    id > KX_VCPU_ID_MAX)
 		return kx_lines_fail(it, e,
 				     "expected 'vcpu N' (N from 0 to %d)",
-				     KX_MAX_VCPUS - 1);
+				     KX_VCPU_ID_MAX);
 	if (!sec->sum_line)
 		return kx_lines_fail(it, e,
 				     "'vcpu' line before the 'sum' line of "
@@ -552,8 +534,10 @@ int kx_snapshot_parse(const char *buf, size_t len, const char *fname,
 	if (nf != 2 || !kx_field_is(&f[0], KX_SNAPSHOT_MAGIC))
 		return kx_lines_fail(&it, e,
 				     "not a kvmexit-read snapshot (the first "
-				     "line must be '%s %d')",
-				     KX_SNAPSHOT_MAGIC, KX_SNAPSHOT_VERSION);
+				     "line must be '%s %d' or '%s %d')",
+				     KX_SNAPSHOT_MAGIC, KX_SNAPSHOT_VERSION,
+				     KX_SNAPSHOT_MAGIC,
+				     KX_SNAPSHOT_VERSION_VM);
 	if (kx_parse_u64(f[1].p, f[1].n, &version) ||
 	    (version != KX_SNAPSHOT_VERSION &&
 	     version != KX_SNAPSHOT_VERSION_VM)) {

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "parse.h"
 #include "probe.h"
+#include "source.h"
 #include "vm.h"
 
 /* Format 1: the global counters. Format 2 (written only when needed: a
@@ -18,7 +19,9 @@
 #define KX_SNAPSHOT_VERSION_VM 2
 #define KX_SNAPSHOT_MAGIC "kvmexit-read-snapshot"
 #define KX_SNAPSHOT_MAX (128 * 1024)	    /* bytes of a format-1 file */
-#define KX_SNAPSHOT_MAX_V2 (16 * 1024 * 1024) /* of a format-2 file */
+/* of a format-2 file: all that kvmexit-read can write (its output buffer's
+ * limit), such as a VM of 4096 timed vCPUs */
+#define KX_SNAPSHOT_MAX_V2 KX_BUF_MAX
 
 /* A vCPU's counters in a VM's snapshot. */
 struct kx_vcpu_counters {
@@ -38,12 +41,11 @@ struct kx_snapshot {
 	struct kx_vcpu_counters *vcpu;
 };
 
-/* Reads the counters in root (or, if vm, that VM's, with root's vendor,
- * and with per_vcpu its vCPUs' too) and the clocks, boot id and kernel
- * release. */
-int kx_snapshot_take(const char *root, int is_default_root,
-		     const struct kx_vm *vm, int per_vcpu,
-		     struct kx_snapshot *s, struct kx_err *e);
+/* Reads the counters of src (with per_vcpu, a VM's vCPUs' too: vCPU
+ * sections) and the clocks, boot id and kernel release; the scope is the
+ * source's VM. */
+int kx_snapshot_take(const struct kx_source *src, int is_default_root,
+		     int per_vcpu, struct kx_snapshot *s, struct kx_err *e);
 
 /* Frees the vCPU sections of s (s itself stays). */
 void kx_snapshot_release(struct kx_snapshot *s);

@@ -10,6 +10,7 @@
 
 #include "counters.h"
 #include "fileio.h"
+#include "source.h"
 
 int kx_vm_root(const char *root, const char *vm_root, char *out, size_t size,
 	       struct kx_err *e)
@@ -58,6 +59,22 @@ int kx_vm_name_valid(const char *name)
 	       all_digits(dash + 1, strlen(dash + 1));
 }
 
+int kx_vm_sel_valid(const char *sel)
+{
+	return all_digits(sel, strlen(sel)) || kx_vm_name_valid(sel);
+}
+
+int kx_vm_sel_matches(const char *sel, const char *scope)
+{
+	size_t n = strlen(sel);
+
+	if (!scope[0])
+		return 0;
+	if (kx_vm_name_valid(sel))
+		return !strcmp(sel, scope);
+	return !strncmp(scope, sel, n) && scope[n] == '-';
+}
+
 static int has_file(const char *dir, const char *name, const char *file)
 {
 	char p[KX_PATH_MAX];
@@ -67,9 +84,17 @@ static int has_file(const char *dir, const char *name, const char *file)
 	return access(p, F_OK) == 0;
 }
 
+/* "<pid>-<fd>" names by pid, then fd, as numbers: "93-1" before "1000-1" */
 static int cmp_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	unsigned long long px = strtoull(x, NULL, 10), py = strtoull(y, NULL, 10);
+	unsigned long long fx = strtoull(strchr(x, '-') + 1, NULL, 10);
+	unsigned long long fy = strtoull(strchr(y, '-') + 1, NULL, 10);
+
+	if (px != py)
+		return px < py ? -1 : 1;
+	return (fx > fy) - (fx < fy);
 }
 
 /* Names of the VM directories with exit_reasons; *n of them (malloc'd). */
@@ -129,7 +154,7 @@ int kx_vm_find(const char *vm_root, const char *sel, struct kx_vm *vm,
 	int by_pid = all_digits(sel, pl), i, n, found = -1, r;
 	char **names, list[256] = "";
 
-	if (!by_pid && !kx_vm_name_valid(sel))
+	if (!kx_vm_sel_valid(sel))
 		return kx_fail(e, KX_EXIT_USAGE,
 			       "--vm '%s': expected a process id or a VM's "
 			       "debugfs name <pid>-<fd> (see --list-vms)",
@@ -200,76 +225,97 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int kx_vm_vcpus(const struct kx_vm *vm, int strict, int *ids, int max,
-		struct kx_err *e)
+int kx_vm_vcpus(const char *vm_dir, int strict, int **ids, struct kx_err *e)
 {
-	DIR *d = opendir(vm->dir);
+	DIR *d = opendir(vm_dir);
 	struct dirent *de;
-	int n = 0;
+	int n = 0, cap = 0, *v = NULL;
 
+	*ids = NULL;
 	if (!d)
 		return -kx_fail(e, kx_errno_code(errno, KX_EXIT_UNAVAILABLE),
-				"%s: %s (did the VM go away?)", vm->dir,
+				"%s: %s (did the VM go away?)", vm_dir,
 				strerror(errno));
 	while ((de = readdir(d))) {
 		const char *p = de->d_name;
+		unsigned long id;
 
 		if (strncmp(p, "vcpu", 4) || !all_digits(p + 4, strlen(p + 4)) ||
-		    (p[4] == '0' && p[5]) || strlen(p + 4) > 9)
+		    (p[4] == '0' && p[5]))
 			continue;
-		if (!has_file(vm->dir, p, "exit_reasons")) {
+		id = strtoul(p + 4, NULL, 10);
+		if (id > KX_VCPU_ID_MAX || !has_file(vm_dir, p, "exit_reasons")) {
 			if (!strict)
 				continue;
-			kx_fail(e, KX_EXIT_BADINPUT,
-				"%s/%s/exit_reasons: missing, but "
-				"%s/exit_reasons exists (a vCPU being created, "
-				"or a broken VM directory)",
-				vm->dir, p, vm->dir);
+			if (id > KX_VCPU_ID_MAX)
+				kx_fail(e, KX_EXIT_BADINPUT,
+					"%s/%s: vCPU id above %d, the highest "
+					"this kvmexit-read reads",
+					vm_dir, p, KX_VCPU_ID_MAX);
+			else
+				kx_fail(e, KX_EXIT_BADINPUT,
+					"%s/%s/exit_reasons: missing, but "
+					"%s/exit_reasons exists (a vCPU being "
+					"created, or a broken VM directory)",
+					vm_dir, p, vm_dir);
 			closedir(d); /* p is gone with it */
+			*ids = v;
 			return -KX_EXIT_BADINPUT;
 		}
-		if (n == max) {
-			closedir(d);
-			return -kx_fail(e, KX_EXIT_BADINPUT,
-					"%s: more than %d vCPUs", vm->dir, max);
+		if (n == cap) {
+			int *nv = realloc(v, sizeof(*v) * (size_t)(cap ? cap * 2 : 16));
+
+			if (!nv) {
+				closedir(d);
+				*ids = v;
+				return -kx_fail(e, KX_EXIT_RUNTIME,
+						"out of memory");
+			}
+			v = nv;
+			cap = cap ? cap * 2 : 16;
 		}
-		ids[n++] = atoi(p + 4);
+		v[n++] = (int)id;
 	}
 	closedir(d);
-	qsort(ids, (size_t)n, sizeof(*ids), cmp_int);
+	if (n)
+		qsort(v, (size_t)n, sizeof(*v), cmp_int);
+	*ids = v;
 	return n;
 }
 
-void kx_vm_vcpu_dir(const struct kx_vm *vm, int id, char *out, size_t size)
-{
-	snprintf(out, size, "%s/vcpu%d", vm->dir, id);
-}
-
 int kx_vm_list(const char *root, const char *vm_root, const char *sysroot,
-	       struct kx_vm_info *v, int max, int *n, struct kx_err *e)
+	       struct kx_vm_info **out, int *n, struct kx_err *e)
 {
 	static struct kx_counters c;
-	static int ids[KX_MAX_VCPUS];
 	char **names, path[KX_PATH_MAX];
+	struct kx_vm_info *v;
 	int i, nn, r;
 
 	*n = 0;
+	*out = NULL;
 	r = scan(vm_root, &names, &nn, e);
 	if (r)
 		return r;
-	for (i = 0; i < nn && *n < max; i++) {
+	v = calloc((size_t)nn + 1, sizeof(*v));
+	if (!v) {
+		free_names(names, nn);
+		return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+	}
+	for (i = 0; i < nn; i++) {
 		struct kx_vm_info *x = &v[*n];
+		struct kx_source src;
 		struct kx_vm vm;
+		int *ids, k;
 		char *buf;
 		size_t len;
-		int k;
 
 		memset(x, 0, sizeof(*x));
 		snprintf(x->name, sizeof(x->name), "%s", names[i]);
 		x->pid = strtoul(names[i], NULL, 10);
 		snprintf(vm.name, sizeof(vm.name), "%s", names[i]);
 		snprintf(vm.dir, sizeof(vm.dir), "%s/%s", vm_root, names[i]);
-		r = kx_counters_read_vm(root, vm.dir, &c, e);
+		kx_source_vm(&src, root, &vm);
+		r = kx_source_read(&src, &c, e);
 		if (r == KX_EXIT_UNAVAILABLE) {
 			r = 0; /* the VM went away meanwhile */
 			continue;
@@ -278,7 +324,8 @@ int kx_vm_list(const char *root, const char *vm_root, const char *sysroot,
 			break;
 		x->exits = c.sum;
 		x->timed = c.has_time;
-		k = kx_vm_vcpus(&vm, 0, ids, KX_MAX_VCPUS, e);
+		k = kx_vm_vcpus(vm.dir, 0, &ids, e);
+		free(ids);
 		if (k < 0) {
 			r = -k;
 			if (r == KX_EXIT_UNAVAILABLE) {
@@ -303,5 +350,6 @@ int kx_vm_list(const char *root, const char *vm_root, const char *sysroot,
 		(*n)++;
 	}
 	free_names(names, nn);
+	*out = v;
 	return r;
 }

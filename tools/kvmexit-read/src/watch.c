@@ -34,7 +34,7 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 	struct kx_diff *d = calloc(1, sizeof(*d));
 	struct timespec deadline, now;
 	struct kx_time start;
-	const char *src = o->vm_sel ? o->vm_sel->dir : o->root;
+	const char *src = o->src.dir;
 	struct kx_buf b;
 	uint64_t seq;
 	int r, cur = 0;
@@ -44,8 +44,7 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 		r = kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
 		goto out;
 	}
-	r = kx_snapshot_take(o->root, o->root_is_default, o->vm_sel, 0, s[0],
-			     e);
+	r = kx_snapshot_take(&o->src, o->root_is_default, 0, s[0], e);
 	if (r)
 		goto out;
 	start = s[0]->boot;
@@ -66,8 +65,8 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 				    strerror(r));
 			goto out;
 		}
-		r = kx_snapshot_take(o->root, o->root_is_default, o->vm_sel,
-				     0, s[!cur], e);
+		r = kx_snapshot_take(&o->src, o->root_is_default, 0, s[!cur],
+				     e);
 		if (r)
 			goto out;
 		/* same boot and kernel: only resets can be "forced" */
@@ -76,18 +75,14 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 			goto out;
 		kx_buf_reset(&b);
 		if (o->fmt == KX_FMT_JSON) {
-			kx_buf_printf(&b,
-				      "{\"type\":\"interval\",\"format\":%d,"
-				      "\"seq\":%llu,\"elapsed_seconds\":%.3f,",
-				      KX_JSON_FORMAT, (unsigned long long)seq,
-				      kx_time_sub(&s[!cur]->boot, &start));
-			kx_json_diff_members(d, src, src, &b);
-			kx_buf_puts(&b, "}\n");
+			kx_json_interval(d, seq,
+					 kx_time_sub(&s[!cur]->boot, &start),
+					 src, &b);
 		} else {
 			kx_watch_line(d, kx_time_sub(&s[!cur]->boot, &start),
 				      &b);
 		}
-		r = kx_emit(NULL, &b, e);
+		r = kx_emit_as(o, NULL, &b, e);
 		if (r)
 			goto out;
 		cur = !cur;

@@ -45,14 +45,16 @@ static void in_process(const char *dir, long runs, int fmt)
 	static const char *const names[] = { "table", "json", "prometheus" };
 	static struct kx_snapshot s;
 	double c0 = cpu(RUSAGE_SELF), w0 = now(), c, w;
+	struct kx_source src;
 	struct kx_buf b;
 	struct kx_err e;
 	size_t bytes = 0;
 	long i;
 
+	kx_source_all(&src, dir);
 	kx_buf_init(&b);
 	for (i = 0; i < runs; i++) {
-		if (kx_snapshot_take(dir, 0, NULL, 0, &s, &e)) {
+		if (kx_snapshot_take(&src, 0, 0, &s, &e)) {
 			fprintf(stderr, "bench: %s\n", e.msg);
 			exit(1);
 		}

@@ -64,13 +64,13 @@ tap() {
 }
 
 VMX_TABLE='CODE    REASON              COUNT    SHARE
-0x000a  CPUID                1000   44.07%
-0x001e  IO_INSTRUCTION       1000   44.07%
+0x000a  CPUID               1,000   44.07%
+0x001e  IO_INSTRUCTION      1,000   44.07%
 0x0020  MSR_WRITE             250   11.02%
 0x0001  EXTERNAL_INTERRUPT     17    0.75%
 0x000c  HLT                     1    0.04%
 0x0030  EPT_VIOLATION           1    0.04%
-        total                2269  100.00%'
+        total               2,269  100.00%'
 
 # --- reading the counters -------------------------------------------------
 run "$B" --root "$F/vmx-basic"
@@ -87,7 +87,7 @@ check_out 'CODE    REASON     COUNT    SHARE
 0x0060  interrupt     33    2.75%
 0x0078  hlt            5    0.42%
 -       other          2    0.17%
-        total       1202  100.00%'
+        total      1,202  100.00%'
 tap "svm table: exact, 'other' line shown when non-zero"
 
 KVMEXIT_ROOT=$F/vmx-basic run "$B"
@@ -108,10 +108,10 @@ tap "all-zero counters: header and total only"
 
 run "$B" --root "$F/vmx-max"
 check_rc 0
-check_out 'CODE    REASON                 COUNT    SHARE
-0x000a  CPUID   18446744073709551615  100.00%
-        total   18446744073709551615  100.00%'
-tap "u64 max count printed exactly"
+check_out 'CODE    REASON                       COUNT    SHARE
+0x000a  CPUID   18,446,744,073,709,551,615  100.00%
+        total   18,446,744,073,709,551,615  100.00%'
+tap "u64 max count printed exactly, digits grouped by thousands"
 
 wide=0
 for d in vmx-basic svm-basic vmx-max; do
@@ -162,6 +162,44 @@ run "$B" --root "$T/nonexistent"
 check_rc 3
 check_err "kvmexit-read: $T/nonexistent: no such directory (given by --root or KVMEXIT_ROOT)"
 tap "missing counters file or directory: exit 3"
+
+# a FIFO where a counters file should be: refused at once, not waited on
+mkdir -p "$T/fifo"
+cp "$F/vmx-basic/vendor" "$F/vmx-basic/total" "$T/fifo/"
+mkfifo "$T/fifo/by_reason"
+run timeout 10 "$B" --root "$T/fifo"
+check_rc 5
+check_err "kvmexit-read: $T/fifo/by_reason: a FIFO, not a counters file (they are regular files)"
+rm "$T/fifo/by_reason"
+mkdir "$T/fifo/by_reason"
+run timeout 10 "$B" --root "$T/fifo"
+check_rc 5
+check_err "kvmexit-read: $T/fifo/by_reason: a directory, not a counters file (they are regular files)"
+tap "a FIFO or directory named by_reason: exit 5 at once, says what it is"
+
+# as_nobody CMD...: runs CMD as an ordinary user (65534) when root
+as_nobody() {
+	if [ "$(id -u)" = 0 ]; then
+		run setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+	else
+		run "$@"
+	fi
+}
+chmod 755 "$T"
+mkdir -p "$T/perm"
+chmod 755 "$T/perm"
+cp "$S/a.snap" "$T/perm/a.snap"
+chmod 000 "$T/perm/a.snap"
+as_nobody "$B" --diff "$T/perm/a.snap" "$S/b.snap"
+check_rc 4
+check_err "kvmexit-read: $T/perm/a.snap: Permission denied"
+cp -r "$F/vmx-basic" "$T/perm/c"
+chmod 755 "$T/perm/c"
+chmod 000 "$T/perm/c/by_reason"
+as_nobody "$B" --root "$T/perm/c"
+check_rc 4
+check_err "kvmexit-read: $T/perm/c/by_reason: Permission denied (reading the counters needs root)"
+tap "an unreadable snapshot: exit 4 without a root hint; an unreadable counters file says root is needed"
 
 if [ ! -e /sys/kernel/debug/kvm_exits ]; then
 	run "$B"
@@ -308,12 +346,12 @@ contains "$out" "$T/a.snap -> now: " "diff"
 contains "$out" ", 0 exits" "diff"
 tap "--diff A: against the live counters, zero deltas"
 
-DIFF_AB="$S/a.snap -> $S/b.snap: 10.000 s, 2003 exits, 200.30 exits/s
+DIFF_AB="$S/a.snap -> $S/b.snap: 10.000 s, 2,003 exits, 200.30 exits/s
 CODE    REASON              DELTA    SHARE  RATE/s
-0x001e  IO_INSTRUCTION       1500   74.89%  150.00
+0x001e  IO_INSTRUCTION      1,500   74.89%  150.00
 0x000a  CPUID                 500   24.96%   50.00
 0x0001  EXTERNAL_INTERRUPT      3    0.15%    0.30
-        total                2003  100.00%  200.30"
+        total               2,003  100.00%  200.30"
 run "$B" --diff "$S/a.snap" "$S/b.snap"
 check_rc 0; check_out "$DIFF_AB"; check_err ""
 tap "--diff A B: exact deltas, interval, exits per second"
@@ -323,7 +361,7 @@ check_rc 0
 got=$(printf '%s\n' "$out" | jq -c '[.type, .interval_seconds, .interval_clock, .total,
 	.exits_per_second, .forced, .reasons[0], (.reasons | length),
 	.from.boottime, .to.boottime, .from.source]')
-[ "$got" = '["diff",10,"boottime",2003,200.3,[],{"code":"0x001e","name":"IO_INSTRUCTION","delta":1500,"per_second":150,"reset":false},3,1000.5,1010.5,"'"$S/a.snap"'"]' ] ||
+[ "$got" = '["diff",10,"boottime",2003,200.3,[],{"code":"0x001e","name":"IO_INSTRUCTION","delta":1500,"per_second":150,"reset":false,"new":false},3,1000.5,1010.5,"'"$S/a.snap"'"]' ] ||
 	bad "json: $got"
 tap "--diff --json: exact values"
 
@@ -372,9 +410,29 @@ got=$(printf '%s\n' "$out" | jq -c '[.forced, .interval_seconds, .exits_per_seco
 [ "$got" = '[["order"],null,null]' ] || bad "json: $got"
 run "$B" --diff "$S/a.snap" "$S/e-svm.snap" --force
 check_rc 0
-contains "$out" "-       other          2    0.17%    0.20" "diff"
-contains "$err" "different reason tables (62 reason(s) only in the first): reasons only in the second count from 0" "stderr"
+contains "$out" "-       other                2    0.17%    0.20" "diff"
+contains "$out" "0x007b  io (new)           700   58.24%   70.00" "diff"
+contains "$err" "different reason tables: 91 reason(s) only in the second (0x0000 read_cr0, 0x0002 read_cr2, 0x0003 read_cr3, 0x0004 read_cr4, 0x0008 read_cr8 and 86 more), 62 reason(s) only in the first (0x0000 EXCEPTION_NMI, 0x0001 EXTERNAL_INTERRUPT, 0x0002 TRIPLE_FAULT, 0x0003 INIT_SIGNAL, 0x0004 SIPI_SIGNAL and 57 more): reasons only in the second count from 0" "stderr"
 tap "--diff --force across boots, time order and vendors says what it forced"
+
+# a reason added in B (a newer kernel's table): named, on the right side
+awk '/^reason - other/ { print "reason 0x0099 NEW_REASON 5" }
+	/^sum / { $2 += 5 } { print }' "$S/b.snap" >"$T/b-new.snap"
+run "$B" --diff "$S/a.snap" "$T/b-new.snap"
+check_rc 6
+check_err "kvmexit-read: refusing to diff $S/a.snap and $T/b-new.snap:
+  different reason tables: 1 reason(s) only in the second (0x0099 NEW_REASON)
+use --force to diff them anyway"
+run "$B" --diff "$S/a.snap" "$T/b-new.snap" --force
+check_rc 0
+check_err "kvmexit-read: warning: --force: different reason tables: 1 reason(s) only in the second (0x0099 NEW_REASON): reasons only in the second count from 0, reasons only in the first are left out"
+contains "$out" "0x0099  NEW_REASON (new)        5    0.25%    0.50" "table"
+run "$B" --diff "$S/a.snap" "$T/b-new.snap" --force --json
+got=$(printf '%s\n' "$out" | jq -c '[.forced, [.reasons[] | select(.new) | .name], [.reasons[] | select(.new | not) | .name]]')
+[ "$got" = '[["reason_table"],["NEW_REASON"],["IO_INSTRUCTION","CPUID","EXTERNAL_INTERRUPT"]]' ] || bad "json: $got"
+run "$B" --diff "$T/b-new.snap" "$S/b.snap" --force
+contains "$err" "different reason tables: 1 reason(s) only in the first (0x0099 NEW_REASON): " "stderr"
+tap "--diff: a reason only in B is named as such (not '0 only in the first'); JSON marks it \"new\""
 
 while IFS='|' read -r file msg; do
 	run "$B" --diff "$S/$file" "$S/b.snap"
@@ -383,7 +441,7 @@ while IFS='|' read -r file msg; do
 	tap "bad snapshot $file: exit 5, names file and line"
 done <<'LIST'
 bad-version.snap|:1: unsupported snapshot format version '3' (this kvmexit-read reads versions 1 and 2)
-not-a-snapshot.snap|:1: not a kvmexit-read snapshot (the first line must be 'kvmexit-read-snapshot 1')
+not-a-snapshot.snap|:1: not a kvmexit-read snapshot (the first line must be 'kvmexit-read-snapshot 1' or 'kvmexit-read-snapshot 2')
 truncated.snap|:34: end of file without the 'end' line (file truncated?)
 truncated-midline.snap|:34: last line has no newline (file truncated?)
 corrupted.snap|:71: sum 2269 does not match the reason counts, which add up to 3169 (file corrupted?)
@@ -393,9 +451,40 @@ hostile-dupkey.snap|:7: duplicate 'vendor' line (first on line 6)
 hostile-longline.snap|:5: line too long (more than 255 bytes)
 hostile-nul.snap|:6: NUL byte in column 9
 hostile-overflow.snap|:16: count '99999999999999999999999' does not fit in 64 bits
-hostile-oversize.snap|: too large (more than 131072 bytes)
 missing.snap|: No such file or directory
 LIST
+
+# oversized snapshots, generated here: the limits are those the man page
+# and the rst give (128 KiB for format 1, 64 MiB for format 2)
+grep -q "^Files of more than 128 KiB (format 1) or 64 MiB (format 2)" "$HERE/../kvmexit-read.1" ||
+	bad "man page limits"
+grep -q "128 KiB per file" "$HERE/../../../Documentation/kvmexit-read.rst" &&
+	grep -q "(at most 64 MiB per file" "$HERE/../../../Documentation/kvmexit-read.rst" || bad "rst limits"
+for v in 1:131072 2:67108864; do
+	# a.snap (format 2: with a scope line), comment lines up to max bytes
+	# before its end line: the largest allowed, then one byte more
+	python3 - "$S/a.snap" "${v%:*}" "${v#*:}" >"$T/big.snap" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines(True)
+version, size = sys.argv[2], int(sys.argv[3])
+lines[0] = "kvmexit-read-snapshot %s\n" % version
+if version == "2":
+    lines.insert([l.startswith("vendor ") for l in lines].index(True) + 1, "scope global\n")
+head = "".join(lines[:-1])
+pad = size - len(head) - len(lines[-1])
+rows = ["#" * 99 + "\n"] * (pad // 100) + (["#" * (pad % 100 - 1) + "\n"] if pad % 100 else [])
+sys.stdout.write(head + "".join(rows) + lines[-1])
+PY
+	max=${v#*:}
+	[ "$(wc -c <"$T/big.snap")" = "$max" ] || bad "generated $(wc -c <"$T/big.snap") bytes, not $max"
+	run "$B" --diff "$T/big.snap" "$T/big.snap"
+	check_rc 0
+	sed -i '2i #' "$T/big.snap"
+	run "$B" --diff "$T/big.snap" "$S/b.snap"
+	check_rc 5
+	check_err "kvmexit-read: $T/big.snap: too large (more than $max bytes)"
+done
+tap "snapshots of exactly 128 KiB (format 1) and 64 MiB (format 2) are read, one byte more is refused"
 
 # a reset between the snapshot and now is refused
 cp -r "$F/vmx-basic" "$T/live"
@@ -408,61 +497,101 @@ tap "--diff A now: counters reset since A are refused"
 
 # --- reset ----------------------------------------------------------------
 cp -r "$F/vmx-basic" "$T/r"
-run "$B" --root "$T/r" --reset
-check_rc 0; check_out ""; check_err ""
+run "$B" --root "$T/r" --reset --force
+check_rc 0; check_out ""
+check_err "kvmexit-read: warning: --force: $T/r/total is not on debugfs: writing 0 to it anyway"
 [ "$(cat "$T/r/total")" = 0 ] || bad "total is '$(cat "$T/r/total")'"
 [ "$(wc -c <"$T/r/total")" = 2 ] || bad "total not '0\\n'"
-run "$B" --root "$T/r" --reset --json
+run "$B" --root "$T/r" --reset --force --json
 check_rc 0; check_out '{"type":"reset","format":1,"source":"'"$T/r"'"}'
-tap "--reset writes 0 to total"
+tap "--reset --force writes 0 to the total of a test tree, warning that it is not debugfs"
+
+# --reset writes only to debugfs: a tree elsewhere needs --force, and a
+# symbolic link is never followed
+cp -r "$F/vmx-basic" "$T/rl"
+run "$B" --root "$T/rl" --reset
+check_rc 4
+magic=$(stat -f -c %t "$T/rl/total")
+check_err "kvmexit-read: $T/rl/total: not on debugfs (file system magic 0x$magic): refusing to write to it (--force writes 0 to it anyway, for a test tree)"
+[ "$(cat "$T/rl/total")" = 2270 ] || bad "total changed without --force"
+printf 'precious\n' >"$T/victim"
+rm "$T/rl/total"
+ln -s "$T/victim" "$T/rl/total"
+for force in "" --force; do
+	run "$B" --root "$T/rl" --reset $force
+	check_rc 4
+	check_err "kvmexit-read: $T/rl/total: a symbolic link: refusing to reset the counters through it"
+done
+[ "$(cat "$T/victim")" = precious ] || bad "the link's target was written: $(cat "$T/victim")"
+tap "--reset refuses a tree not on debugfs without --force, and a symbolic link even with it"
 
 cp -r "$F/vmx-basic" "$T/r2"
 chmod 755 "$T"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$B" --root "$T/r2" --reset
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$B" --root "$T/r2" --reset --force
 else
 	chmod 0444 "$T/r2/total"
-	run "$B" --root "$T/r2" --reset
+	run "$B" --root "$T/r2" --reset --force
 fi
 check_rc 4
 check_err "kvmexit-read: $T/r2/total: cannot reset the counters: Permission denied (resetting needs root)"
 [ "$(cat "$T/r2/total")" = 2270 ] || bad "total changed"
 tap "--reset without permission: exit 4, says root is needed"
 
-run "$B" --root "$T/nonexistent" --reset
+run "$B" --root "$T/nonexistent" --reset --force
 check_rc 3
 mkdir -p "$T/r3/total"
-run "$B" --root "$T/r3" --reset
+run "$B" --root "$T/r3" --reset --force
 check_rc 1
 contains "$err" "$T/r3/total: cannot reset the counters: Is a directory" "stderr"
 tap "--reset on a missing directory (exit 3) or unwritable total (exit 1)"
 
 # --- running a command ----------------------------------------------------
-while read -r want cmd; do
+while IFS='|' read -r want what cmd; do
 	run "$B" --root "$F/vmx-basic" -- sh -c "$cmd"
 	check_rc "$want"
-	contains "$err" "sh -c $cmd: " "stderr"
+	contains "$err" "sh -c $cmd ($what): " "stderr"
 	contains "$err" "
 CODE  REASON  DELTA    SHARE  RATE/s
       total       0        -" "stderr"
-	tap "-- sh -c '$cmd': exit status $want, report on stderr"
+	tap "-- sh -c '$cmd': exit status $want, report on stderr says $what"
 done <<'LIST'
-0 true
-1 false
-42 exit 42
-143 kill -TERM $$
-137 kill -KILL $$
+0|exited with status 0|true
+1|exited with status 1|false
+42|exited with status 42|exit 42
+143|killed by signal 15: Terminated|kill -TERM $$
+137|killed by signal 9: Killed|kill -KILL $$
 LIST
+run "$B" --root "$F/vmx-basic" --json -- sh -c 'kill -TERM $$'
+check_rc 143
+[ "$(printf '%s\n' "$err" | jq -c '[.exit_status, .signal]')" = "[143,15]" ] || bad "json: $err"
+run "$B" --root "$F/vmx-basic" --json -- sh -c 'exit 4'
+[ "$(printf '%s\n' "$err" | jq -c '[.exit_status, .signal]')" = "[4,null]" ] || bad "json: $err"
+tap "-- CMD --json: exit_status, and signal (null if it exited)"
 
 run "$B" --root "$F/vmx-basic" -- "$T/no-such-command" arg
 check_rc 127
-contains "$err" "kvmexit-read: cannot execute '$T/no-such-command': No such file or directory" "stderr"
+check_err "kvmexit-read: cannot execute '$T/no-such-command': No such file or directory"
 printf 'not a program\n' >"$T/noexec"
 chmod 644 "$T/noexec"
 run "$B" --root "$F/vmx-basic" -- "$T/noexec"
 check_rc 126
-contains "$err" "Permission denied" "stderr"
-tap "-- CMD: 127 if not found, 126 if not executable"
+check_err "kvmexit-read: cannot execute '$T/noexec': Permission denied"
+run "$B" --root "$F/vmx-basic" --json -- "$T/no-such-command"
+check_rc 127
+check_err "kvmexit-read: cannot execute '$T/no-such-command': No such file or directory"
+tap "-- CMD: 127 if not found, 126 if not executable, and no report of a command that never ran"
+
+# SIGINT and SIGQUIT: the command gets the dispositions kvmexit-read was
+# started with (ignored stays ignored, as with time and perf stat)
+run sh -c "trap '' INT QUIT; exec '$B' --root '$F/vmx-basic' -- sh -c 'kill -INT \$\$; kill -QUIT \$\$; echo survived'"
+check_rc 0
+check_out "survived"
+run "$B" --root "$F/vmx-basic" -- sh -c 'kill -INT $$; echo survived'
+check_rc 130
+check_out ""
+contains "$err" "(killed by signal 2: Interrupt)" "stderr"
+tap "-- CMD keeps SIGINT and SIGQUIT ignored for the command if they were ignored on entry, default otherwise"
 
 cp -r "$F/vmx-basic" "$T/run"
 sed 's/CPUID 1000/CPUID 1700/; s/HLT 1$/HLT 5/' "$F/vmx-basic/by_reason" >"$T/after"
@@ -496,20 +625,42 @@ end=$(date +%s%N)
 check_rc 0
 [ "$(printf '%s\n' "$out" | head -1)" = '  ELAPSED        EXITS     EXITS/s  TOP REASONS' ] || bad "header"
 [ "$(printf '%s\n' "$out" | wc -l)" = 4 ] || bad "lines: $out"
-printf '%s\n' "$out" | tail -n +2 | grep -Evq '^ +0\.[0-9]{3} +0 +0\.0$' && bad "lines: $out"
+printf '%s\n' "$out" | tail -n +2 | grep -Evq '^ +[0-9]+\.[0-9]{3} +0 +0\.00$' && bad "lines: $out"
+printf '%s\n' "$out" | tail -n +2 | awk '$1 <= prev { exit 1 } { prev = $1 }' || bad "elapsed not increasing: $out"
+# absolute deadlines: never sooner than 3 intervals (a loaded machine is
+# only slower)
 [ $(((end - start) / 1000000)) -ge 590 ] || bad "took $(((end - start) / 1000000)) ms"
-tap "--watch 0.2 --count 3: header and 3 interval lines, 0.6 s"
+tap "--watch 0.2 --count 3: header and 3 interval lines, at least 0.6 s"
 
+# the counters change once while --watch runs; whenever that happens, the
+# intervals' deltas add up to the change (no sleeps to race against: the
+# change is made after the first line, and the watch is stopped two lines
+# after it)
 cp "$F/vmx-basic/by_reason" "$T/run/by_reason"
-( sleep 0.7; cp "$T/after" "$T/run/by_reason.new"; mv "$T/run/by_reason.new" "$T/run/by_reason" ) &
-run "$B" --root "$T/run" --watch 0.5 --count 4 --json
-wait
-check_rc 0
-[ "$(printf '%s\n' "$out" | wc -l)" = 4 ] || bad "lines"
-got=$(printf '%s\n' "$out" | jq -s -c '[map(.seq), (map(.total) | add), (map(.type) | unique),
-	(map(.interval_seconds > 0.4 and .interval_seconds < 1.5) | all)]')
-[ "$got" = '[[1,2,3,4],704,["interval"],true]' ] || bad "json lines: $got"
-printf '%s\n' "$out" | jq -s -e 'map(select(.total > 0)) | .[0].reasons[0] == {"code":"0x000a","name":"CPUID","delta":700,"per_second":.[0].reasons[0].per_second,"reset":false}' >/dev/null ||
+: >"$T/wl"
+"$B" --root "$T/run" --watch 0.05 --json >"$T/wl" 2>"$T/wl.err" &
+wpid=$!
+lines_at_least() { # N: waits (60 s at most) for N lines of output
+	i=0
+	while [ "$(wc -l <"$T/wl")" -lt "$1" ] && [ $i -lt 600 ] && kill -0 $wpid 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+lines_at_least 1
+cp "$T/after" "$T/run/by_reason.new"
+mv "$T/run/by_reason.new" "$T/run/by_reason"
+lines_at_least $(($(wc -l <"$T/wl") + 2))
+kill $wpid
+{ wait $wpid; } 2>/dev/null
+# complete lines only
+out=$(head -n "$(wc -l <"$T/wl")" "$T/wl")
+[ -s "$T/wl.err" ] && bad "stderr: $(cat "$T/wl.err")"
+[ "$(printf '%s\n' "$out" | wc -l)" -ge 3 ] || bad "lines: $out"
+got=$(printf '%s\n' "$out" | jq -s -c '[(map(.seq) == [range(1; length + 1)]), (map(.total) | add), (map(.type) | unique),
+	(map(.interval_seconds > 0) | all), (map(select(.total > 0)) | length)]')
+[ "$got" = '[true,704,["interval"],true,1]' ] || bad "json lines: $got"
+printf '%s\n' "$out" | jq -s -e 'map(select(.total > 0)) | .[0].reasons[0] == {"code":"0x000a","name":"CPUID","delta":700,"per_second":.[0].reasons[0].per_second,"reset":false,"new":false}' >/dev/null ||
 	bad "top reason"
 tap "--watch --json: JSON Lines, deltas of a change add up to 704"
 
@@ -541,16 +692,62 @@ run "$B" --version
 check_rc 0; check_out "kvmexit-read 1.1 (snapshot formats 1 and 2, JSON format 1)"
 tap "--help, -h and --version"
 
+run "$B" -V
+check_rc 0; check_out "kvmexit-read 1.1 (snapshot formats 1 and 2, JSON format 1)"
+run "$B" --root "$F/vmx-basic" -j
+check_rc 0
+[ "$(printf '%s\n' "$out" | jq -r .total)" = 2269 ] || bad "-j: $out"
+"$B" --root "$F/vmx-basic" --json >"$T/compact"
+run "$B" --root "$F/vmx-basic" -p
+check_rc 0
+[ "$(printf '%s\n' "$out" | head -3)" = '{
+  "type": "counters",
+  "format": 1,' ] || bad "-p: $(printf '%s\n' "$out" | head -3)"
+# the same object, only indented (wall_time and boottime differ per run)
+[ "$(printf '%s\n' "$out" | jq -c 'del(.wall_time, .boottime)')" = "$(jq -c 'del(.wall_time, .boottime)' "$T/compact")" ] || bad "-p differs from --json"
+run "$B" --diff "$S/a.snap" "$S/b.snap" --pretty
+check_rc 0
+[ "$(printf '%s\n' "$out" | jq -c .)" = "$("$B" --diff "$S/a.snap" "$S/b.snap" --json | jq -c .)" ] || bad "--pretty diff"
+contains "$out" '  "reasons": [
+    {
+      "code": "0x001e",' "--pretty"
+run "$B" --root "$F/vmx-basic" -p --prometheus
+check_rc 2
+run "$B" --root "$F/vmx-basic" --json=1
+check_rc 2; contains "$err" "--json takes no value" "stderr"
+run "$B" --root "$F/vmx-basic" -x
+check_rc 2; contains "$err" "unknown option '-x'" "stderr"
+tap "-j (--json), -p/--pretty (indented JSON, same content), -V (--version)"
+
+# --help, the man page and the rst list the same options, and the parser
+# knows each of them
+"$B" --help | awk '/^(Modes|Options):/ { on = 1; next } /^$/ { on = 0 }
+	on && /^  [- ]/ { print substr($0, 3, 22) }' |
+	grep -o -- '--[a-z][a-z-]*\|-[a-zA-Z]\b' | sort -u >"$T/opt-help"
+awk '/^\.SH (MODES|OPTIONS)/ { on = 1; next } /^\.SH/ { on = 0 }
+	on && tp { gsub(/\\-/, "-"); print } { tp = on && /^\.TP/ }' "$HERE/../kvmexit-read.1" |
+	grep -o -- '--[a-z][a-z-]*\|-[a-zA-Z]\b' | sort -u >"$T/opt-man"
+awk '/^Usage$/ { on = 1 } /^Printing the counters$/ { on = 0 } on' "$HERE/../../../Documentation/kvmexit-read.rst" |
+	grep -o -- '--[a-z][a-z-]*\|\B-[a-zA-Z]\b' | sort -u >"$T/opt-rst"
+[ "$(wc -l <"$T/opt-help")" -ge 17 ] || bad "few options in --help: $(cat "$T/opt-help")"
+diff "$T/opt-help" "$T/opt-man" >"$T/d" || bad "--help vs man page: $(cat "$T/d")"
+diff "$T/opt-help" "$T/opt-rst" >"$T/d" || bad "--help vs rst: $(cat "$T/d")"
+while read -r opt; do
+	run "$B" "$opt"
+	lacks "$err" "unknown option" "$opt"
+done <"$T/opt-help"
+tap "--help, the man page and Documentation/kvmexit-read.rst list the same options, all known to the parser"
+
 # --- per VM (fixtures/vm: kvm_exits with time_by_reason, kvm/ per VM) ---
 VR="--root $F/vm/kvm_exits"
 run "$B" $VR
 check_rc 0
 check_out 'CODE    REASON          COUNT    SHARE       AVG       MAX
-0x000a  CPUID            1500   96.59%     480ns     2.0us
+0x000a  CPUID           1,500   96.59%     480ns     2.0us
 0x001e  IO_INSTRUCTION     50    3.22%     8.0us    30.0us
 0x000c  HLT                 2    0.13%         -         -
 0x0030  EPT_VIOLATION       1    0.06%     5.0us     5.0us
-        total            1553  100.00%     1.2us    30.0us'
+        total           1,553  100.00%     1.2us    30.0us'
 tap "time_by_reason adds AVG and MAX handling time columns"
 
 # comm PID: what --list-vms shows as the COMMAND of a process
@@ -561,8 +758,8 @@ comm() {
 run "$B" $VR --list-vms
 check_rc 0
 check_out "$(printf '%-16s %8s %-16s %6s %14s  %s\n' VM PID COMMAND VCPUS EXITS TIMES \
-	1234-11 1234 "$(comm 1234)" 2 553 yes 4321-5 4321 "$(comm 4321)" 1 1002 no \
-	777-1 777 "$(comm 777)" 0 7 no 777-2 777 "$(comm 777)" 0 7 no)"
+	777-1 777 "$(comm 777)" 0 7 no 777-2 777 "$(comm 777)" 0 7 no \
+	1234-11 1234 "$(comm 1234)" 2 553 yes 4321-5 4321 "$(comm 4321)" 1 1,002 no)"
 run "$B" $VR --list-vms --json
 check_rc 0
 printf '%s\n' "$out" | python3 -c '
@@ -577,7 +774,7 @@ assert v["4321-5"]["time_stats"] is False and v["4321-5"]["exits"] == 1002
 ' 2>"$T/py" || bad "--list-vms --json: $(cat "$T/py")"
 KVMEXIT_VM_ROOT=$F/vm/kvm run "$B" --root "$F/vmx-basic" --list-vms
 check_rc 0; contains "$out" "1234-11" "KVMEXIT_VM_ROOT list"
-tap "--list-vms: VMs with exit_reasons only (not 1234-12), table and JSON, KVMEXIT_VM_ROOT"
+tap "--list-vms: VMs with exit_reasons only (not 1234-12), by pid and fd as numbers, table and JSON, KVMEXIT_VM_ROOT"
 
 run "$B" $VR --vm 1234 --per-vcpu --json
 check_rc 0
@@ -707,6 +904,67 @@ run "$B" --root "$T/kl/kvm_exits" --vm-root "$T/nonexistent" --list-vms
 check_rc 3; contains "$err" "$T/nonexistent: No such file or directory" "missing VM root"
 tap "--list-vms: COMMAND from /proc/PID/comm ('?' if gone), only <pid>-<fd> dirs, --vm-root"
 
+# hosts run thousands of VMs: all are listed, by pid and fd as numbers
+python3 - "$T/many" "$F/vm/kvm/777-1/exit_reasons" <<'PY'
+import os, sys
+root, src = sys.argv[1], open(sys.argv[2]).read()
+os.makedirs(root + "/kvm_exits")
+for f in ("vendor", "total", "by_reason"):
+    open(root + "/kvm_exits/" + f, "w").write(open(os.path.dirname(sys.argv[2]) + "/../../kvm_exits/" + f).read())
+for pid in range(1, 1301):
+    os.makedirs("%s/kvm/%d-1" % (root, pid))
+    open("%s/kvm/%d-1/exit_reasons" % (root, pid), "w").write(src)
+PY
+run "$B" --root "$T/many/kvm_exits" --list-vms
+check_rc 0; check_err ""
+[ "$(printf '%s\n' "$out" | wc -l)" = 1301 ] || bad "$(printf '%s\n' "$out" | wc -l) lines, not 1301"
+[ "$(printf '%s\n' "$out" | awk 'NR > 1 { print $1 }' | tr '\n' ' ' | cut -c1-30)" = "1-1 2-1 3-1 4-1 5-1 6-1 7-1 8-" ] ||
+	bad "order: $(printf '%s\n' "$out" | head -5)"
+printf '%s\n' "$out" | awk 'NR > 1 { split($1, a, "-"); if (a[1] != NR - 1) { print "bad order at " NR; exit 1 } }' ||
+	bad "not sorted by pid"
+run "$B" --root "$T/many/kvm_exits" --list-vms --json
+[ "$(printf '%s\n' "$out" | jq '.vms | length')" = 1300 ] || bad "json: not 1300 VMs"
+tap "--list-vms lists 1300 VMs (no cap), sorted by pid as a number"
+
+# KVM names vCPU directories by id: ids of 1024 and above are saved and
+# read back
+mkdir -p "$T/ids/kvm/50-1/vcpu0" "$T/ids/kvm/50-1/vcpu5000" "$T/ids/kvm/50-1/vcpu16383" "$T/ids/kvm_exits"
+cp "$F/vm/kvm_exits/vendor" "$F/vm/kvm_exits/total" "$F/vm/kvm_exits/by_reason" "$T/ids/kvm_exits/"
+for d in "" /vcpu0 /vcpu5000 /vcpu16383; do
+	cp "$F/vm/kvm/4321-5/exit_reasons" "$T/ids/kvm/50-1$d/"
+done
+run "$B" --root "$T/ids/kvm_exits" --vm 50-1 --per-vcpu --save "$T/ids.snap"
+check_rc 0; check_err ""
+[ "$(grep '^vcpu ' "$T/ids.snap" | tr '\n' ' ')" = "vcpu 0 vcpu 5000 vcpu 16383 " ] || bad "vcpu lines: $(grep '^vcpu ' "$T/ids.snap")"
+run "$B" --diff "$T/ids.snap" "$T/ids.snap" --per-vcpu --json
+check_rc 0
+[ "$(printf '%s\n' "$out" | jq -c '[.vcpus[].vcpu]')" = "[0,5000,16383]" ] || bad "diff: $out $err"
+run "$B" --root "$T/ids/kvm_exits" --vm 50-1 --per-vcpu
+check_rc 0; contains "$out" "VM 50-1 vcpu16383" "table"
+mkdir -p "$T/ids/kvm/50-1/vcpu1048576"
+cp "$F/vm/kvm/4321-5/exit_reasons" "$T/ids/kvm/50-1/vcpu1048576/"
+run "$B" --root "$T/ids/kvm_exits" --vm 50-1 --per-vcpu
+check_rc 5; check_err "kvmexit-read: $T/ids/kvm/50-1/vcpu1048576: vCPU id above 1048575, the highest this kvmexit-read reads"
+tap "--save --per-vcpu with vCPU ids 5000 and 16383: saved, and --diff reads them back"
+
+# names longer than the columns' 16 characters keep the table aligned
+mkdir -p "$T/long/kvm/4194304-123456789" "$T/long/kvm/1-2" "$T/long/kvm_exits"
+cp "$F/vm/kvm_exits/vendor" "$F/vm/kvm_exits/total" "$F/vm/kvm_exits/by_reason" "$T/long/kvm_exits/"
+cp "$F/vm/kvm/4321-5/exit_reasons" "$T/long/kvm/4194304-123456789/"
+cp "$F/vm/kvm/4321-5/exit_reasons" "$T/long/kvm/1-2/"
+run "$B" --root "$T/long/kvm_exits" --list-vms
+check_rc 0
+# every column starts where its heading starts
+for col in PID COMMAND VCPUS EXITS TIMES; do
+	printf '%s\n' "$out" | awk -v h="$col" '
+	NR == 1 { i = index($0, h); e = i + length(h) }
+	NR > 1 && (h == "COMMAND" || h == "TIMES") && substr($0, i - 1, 1) != " " { print "column " h " line " NR; bad = 1 }
+	NR > 1 && h != "COMMAND" && h != "TIMES" && (substr($0, e - 1, 1) == " " || substr($0, e, 1) != " ") { print "column " h " line " NR; bad = 1 }
+	END { exit bad }' >"$T/al" || bad "misaligned: $(cat "$T/al"): $out"
+done
+contains "$out" "4194304-123456789  4194304 ?" "long name"
+tap "--list-vms: a VM name longer than 16 characters keeps the columns aligned"
+
 run "$B" $VR --vm 1234-11 --per-vcpu
 check_rc 0
 check_out 'VM 1234-11
@@ -734,10 +992,10 @@ run "$B" $VR --vm 4321-5
 check_rc 0
 check_out 'VM 4321-5
 CODE    REASON          COUNT    SHARE
-0x001e  IO_INSTRUCTION   1000   99.80%
+0x001e  IO_INSTRUCTION  1,000   99.80%
 0x000c  HLT                 1    0.10%
 0x0030  EPT_VIOLATION       1    0.10%
-        total            1002  100.00%'
+        total           1,002  100.00%'
 tap "--vm --per-vcpu table: the VM's block then one per vCPU; no time columns for an untimed VM"
 
 run "$B" $VR --json
@@ -841,17 +1099,17 @@ run "$B" --root "$F/vmx-basic" --save "$T/g1.snap"
 	bad "untimed global snapshot is not format 1"
 tap "--save of timed global counters: format 2, scope global, time and time_sum lines; untimed stays format 1"
 
-DIFF_T="$S/time-a.snap -> $S/time-b.snap: 10.000 s, 2003 exits, 200.30 exits/s
+DIFF_T="$S/time-a.snap -> $S/time-b.snap: 10.000 s, 2,003 exits, 200.30 exits/s
 CODE    REASON              DELTA    SHARE  RATE/s       AVG       MAX
-0x001e  IO_INSTRUCTION       1500   74.89%  150.00     3.0us    40.0us
+0x001e  IO_INSTRUCTION      1,500   74.89%  150.00     3.0us    40.0us
 0x000a  CPUID                 500   24.96%   50.00     600ns     9.0us
 0x0001  EXTERNAL_INTERRUPT      3    0.15%    0.30     1.0us     1.5us
-        total                2003  100.00%  200.30     2.4us    40.0us"
+        total               2,003  100.00%  200.30     2.4us    40.0us"
 run "$B" --diff "$S/time-a.snap" "$S/time-b.snap"
 check_rc 0; check_out "$DIFF_T"; check_err ""
 run "$B" --diff "$S/time-a.snap" "$S/time-b.snap" --json
 got=$(printf '%s\n' "$out" | jq -c '[.total, .time_count, .time_total_ns, .time_max_ns, .reasons[0], (.reasons | length)]')
-[ "$got" = '[2003,2020,4820000,40000,{"code":"0x001e","name":"IO_INSTRUCTION","delta":1500,"per_second":150,"reset":false,"time_count":1500,"time_total_ns":4500000,"time_max_ns":40000},3]' ] ||
+[ "$got" = '[2003,2020,4820000,40000,{"code":"0x001e","name":"IO_INSTRUCTION","delta":1500,"per_second":150,"reset":false,"new":false,"time_count":1500,"time_total_ns":4500000,"time_max_ns":40000},3]' ] ||
 	bad "json: $got"
 run "$B" --diff "$S/a.snap" "$S/time-b.snap"
 check_rc 0; check_out "$(printf '%s\n' "$DIFF_AB" | sed "1s|b.snap|time-b.snap|")"
@@ -897,7 +1155,7 @@ assert [(v["vcpu"], v["new"], v["total"]) for v in d["vcpus"]] == [(0, False, 10
 assert d["total"] == sum(v["total"] for v in d["vcpus"])
 assert d["time_count"] == sum(v["time_count"] for v in d["vcpus"]) == 257
 assert d["vcpus"][1]["reasons"][0] == {"code": "0x001e", "name": "IO_INSTRUCTION", "delta": 100,
-    "per_second": 25, "reset": False, "time_count": 100, "time_total_ns": 500000, "time_max_ns": 30000}
+    "per_second": 25, "reset": False, "new": False, "time_count": 100, "time_total_ns": 500000, "time_max_ns": 30000}
 ' 2>"$T/py" || bad "per-vcpu diff json: $(cat "$T/py")"
 tap "--diff --per-vcpu of VM snapshots: a block (JSON: vcpus) per vCPU, a new vCPU counts from 0, vCPUs add up"
 
@@ -914,6 +1172,22 @@ check_rc 0
 contains "$err" "kvmexit-read: warning: --force: the second snapshot was taken 4.000 s before the first" "stderr"
 contains "$err" "counter(s) went down" "stderr"
 tap "--diff refuses different scopes even with --force, and --per-vcpu without vCPU sections"
+
+# --vm with --diff of two files: applied to the snapshots' scope
+run "$B" --vm 1234-11 --diff "$S/a.snap" "$S/b.snap"
+check_rc 6
+check_err "kvmexit-read: refusing --vm 1234-11: $S/a.snap is a snapshot of all VMs, not of that VM"
+run "$B" --vm 4321 --diff "$S/vm-a.snap" "$S/vm-b.snap"
+check_rc 6
+check_err "kvmexit-read: refusing --vm 4321: $S/vm-a.snap is a snapshot of VM 1234-11, not of that VM"
+run "$B" --vm 1234-11 --diff "$S/vm-a.snap" "$S/a.snap" --force
+check_rc 6
+check_err "kvmexit-read: refusing --vm 1234-11: $S/a.snap is a snapshot of all VMs, not of that VM"
+run "$B" --vm 1234 --diff "$S/vm-a.snap" "$S/vm-b.snap"
+check_rc 0; check_out "$DIFF_VM"
+run "$B" --vm 12x --diff "$S/vm-a.snap" "$S/vm-b.snap"
+check_rc 2; contains "$err" "--vm '12x': expected a process id" "usage"
+tap "--vm with --diff A B: refused unless both snapshots are of that VM (no live VM needed)"
 
 mkdir -p "$T/vmt"
 cp -r "$F/vm/kvm_exits" "$F/vm/kvm" "$T/vmt/"
@@ -946,6 +1220,8 @@ check_rc 0
 printf '%s\n' "$err" | jq -e '.type == "command" and .vm == "1234-11" and .total == 7 and
 	.from.source == "'"$T/vmt/kvm/1234-11"'"' >/dev/null || bad "command: $err"
 run "$B" --root "$T/vmt/kvm_exits" --vm 1234-11 --reset --json
+check_rc 4; contains "$err" "$T/vmt/kvm/1234-11/exit_reasons: not on debugfs" "VM reset"
+run "$B" --root "$T/vmt/kvm_exits" --vm 1234-11 --reset --json --force
 check_rc 0; check_out '{"type":"reset","format":1,"source":"'"$T/vmt/kvm/1234-11"'"}'
 [ "$(cat "$T/vmt/kvm/1234-11/exit_reasons")" = 0 ] || bad "VM's exit_reasons not reset"
 [ "$(cat "$T/vmt/kvm_exits/total")" = "$(cat "$F/vm/kvm_exits/total")" ] || bad "global total touched"

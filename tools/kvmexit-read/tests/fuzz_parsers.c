@@ -18,6 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct kx_snapshot sa, sb;
 static struct kx_diff d;
+static struct kx_source fuzz_src;
 
 static void render_counters(const struct kx_snapshot *s)
 {
@@ -43,11 +44,12 @@ static void render_counters(const struct kx_snapshot *s)
 	if (s->c.has_time && (tc != s->c.tcount_sum || tns != s->c.tns_sum ||
 			      tmax != s->c.tmax_all))
 		abort();
+	kx_source_all(&fuzz_src, "fuzz");
 	kx_buf_init(&b);
 	kx_table_counters(&s->c, &b);
 	kx_json_counters(s, "fuzz", &b);
 	if (s->scope[0])
-		kx_json_vm(s, "fuzz", &b);
+		kx_json_vm(s, &fuzz_src, &b);
 	kx_prom_counters(s, &b);
 	kx_buf_reset(&b);
 	/* a snapshot written out must read back identically */

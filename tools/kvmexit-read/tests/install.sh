@@ -42,7 +42,7 @@ case $OUT in /*) st=$OUT/kvmexit-read.static ;; esac
 if [ -x "$st" ]; then
 	ldd "$st" >"$T/ldd" 2>&1
 	grep -q "not a dynamic executable\|statically linked" "$T/ldd" || bad "not static: $(cat "$T/ldd")"
-	"$st" --root "$HERE/fixtures/vmx-basic" | tail -1 | grep -q "total *2269 *100.00%" || bad "static binary output"
+	"$st" --root "$HERE/fixtures/vmx-basic" | tail -1 | grep -q "total *2,269 *100.00%" || bad "static binary output"
 else
 	bad "no $st"
 fi

@@ -454,9 +454,13 @@ static void test_diff_refusals(void)
 	make_snapshot(&SB, "0x0001 EXTERNAL_INTERRUPT 30\n0x0099 NEW 5\n"
 			   "- other 0\n", 1010);
 	make_snapshot(&SA, LATER, 1000);
-	expect_refused(KX_P_TABLE, "different reason tables (5 reason(s) only "
-				   "in the first)");
-	CHECK(D.total == 15 && D.d[1].delta == 5);
+	expect_refused(KX_P_TABLE, "different reason tables: 1 reason(s) only "
+				   "in the second (0x0099 NEW), 5 reason(s) "
+				   "only in the first (0x0000 EXCEPTION_NMI, "
+				   "0x000a CPUID, 0x000c HLT, 0x001e "
+				   "IO_INSTRUCTION, 0x0030 EPT_VIOLATION)\n");
+	CHECK(D.total == 15 && D.d[1].delta == 5 && D.d[1].is_new &&
+	      !D.d[0].is_new && D.only_in_a == 5 && D.only_in_b == 1);
 	tap_group("diff: refuses vendor, kernel, boot, order, decrease and "
 		  "table mismatches; --force computes them");
 }
@@ -465,19 +469,19 @@ static void test_table(void)
 {
 	static const char want[] =
 		"CODE    REASON              COUNT    SHARE\n"
-		"0x000a  CPUID                1000   49.53%\n"
-		"0x001e  IO_INSTRUCTION       1000   49.53%\n"
+		"0x000a  CPUID               1,000   49.53%\n"
+		"0x001e  IO_INSTRUCTION      1,000   49.53%\n"
 		"0x0001  EXTERNAL_INTERRUPT     17    0.84%\n"
 		"0x000c  HLT                     1    0.05%\n"
 		"0x0030  EPT_VIOLATION           1    0.05%\n"
-		"        total                2019  100.00%\n";
+		"        total               2,019  100.00%\n";
 	static const char want_diff[] =
-		"x: 10.000 s, 2003 exits, 200.30 exits/s\n"
+		"x: 10.000 s, 2,003 exits, 200.30 exits/s\n"
 		"CODE    REASON              DELTA    SHARE  RATE/s\n"
-		"0x001e  IO_INSTRUCTION       1500   74.89%  150.00\n"
+		"0x001e  IO_INSTRUCTION      1,500   74.89%  150.00\n"
 		"0x000a  CPUID                 500   24.96%   50.00\n"
 		"0x0001  EXTERNAL_INTERRUPT      3    0.15%    0.30\n"
-		"        total                2003  100.00%  200.30\n";
+		"        total               2,003  100.00%  200.30\n";
 	struct kx_buf b;
 
 	kx_buf_init(&b);
@@ -492,12 +496,29 @@ static void test_table(void)
 	CHECKF(b.p && !strcmp(b.p, want_diff), "got:\n%s", b.p);
 	kx_buf_reset(&b);
 	kx_watch_line(&D, 1.5, &b);
-	CHECKF(b.p && !strcmp(b.p, "    1.500         2003       200.3  "
-				   "IO_INSTRUCTION 1500, CPUID 500, "
+	CHECKF(b.p && !strcmp(b.p, "    1.500        2,003      200.30  "
+				   "IO_INSTRUCTION 1,500, CPUID 500, "
 				   "EXTERNAL_INTERRUPT 3\n"),
 	       "got '%s'", b.p);
 	kx_buf_free(&b);
-	tap_group("text: exact counters table, diff table and watch line");
+	{
+		char g[64];
+
+		kx_fmt_count(g, sizeof(g), 0);
+		CHECK(!strcmp(g, "0"));
+		kx_fmt_count(g, sizeof(g), 999);
+		CHECK(!strcmp(g, "999"));
+		kx_fmt_count(g, sizeof(g), 1000);
+		CHECK(!strcmp(g, "1,000"));
+		kx_fmt_count(g, sizeof(g), UINT64_MAX);
+		CHECK(!strcmp(g, "18,446,744,073,709,551,615"));
+		kx_fmt_rate(g, sizeof(g), 1234567.891);
+		CHECKF(!strcmp(g, "1,234,567.89"), "%s", g);
+		kx_fmt_rate(g, sizeof(g), 0.5);
+		CHECK(!strcmp(g, "0.50"));
+	}
+	tap_group("text: exact counters table, diff table and watch line, "
+		  "thousands grouped, rates with 2 decimals");
 }
 
 static void test_json_prom(void)
@@ -540,6 +561,23 @@ static void test_json_prom(void)
 	       "got:\n%s", b.p);
 	kx_buf_free(&b);
 	tap_group("json and prometheus: exact output and escaping");
+}
+
+static void test_json_indent(void)
+{
+	static const char in[] = "{\"a\":[1,{}],\"b\":\"x,{\\\"]:\",\"c\":[]}\n"
+				 "{\"d\":1}\n";
+	static const char want[] = "{\n  \"a\": [\n    1,\n    {}\n  ],\n"
+				   "  \"b\": \"x,{\\\"]:\",\n  \"c\": []\n}\n"
+				   "{\n  \"d\": 1\n}\n";
+	struct kx_buf b;
+
+	kx_buf_init(&b);
+	kx_buf_puts(&b, in);
+	kx_json_indent(&b);
+	CHECKF(b.p && !strcmp(b.p, want), "got:\n%s", b.p);
+	kx_buf_free(&b);
+	tap_group("--pretty: JSON indented by two spaces, strings untouched");
 }
 
 static void test_seconds(void)
@@ -607,6 +645,8 @@ static void test_cli(void)
 	      !strcmp(o.diff_a, "a") && !strcmp(o.diff_b, "b") &&
 	      o.fmt == KX_FMT_JSON);
 	CHECK(cli("--diff a --force", &o) == 0 && !o.diff_b && o.force);
+	CHECK(cli("--reset --force", &o) == 0 && o.mode == KX_MODE_RESET &&
+	      o.force);
 	CHECK(cli("--diff=a -", &o) == 0 && !strcmp(o.diff_b, "-"));
 	CHECK(cli("--watch=0.5 --count=3", &o) == 0 && o.interval.sec == 0 &&
 	      o.interval.nsec == 500000000 && o.count == 3);
@@ -623,6 +663,17 @@ static void test_cli(void)
 	CHECK(cli("--save a", &o) == 0 && !strcmp(o.save, "a"));
 	CHECK(cli("--diff a --save b", &o) == KX_EXIT_USAGE &&
 	      !strcmp(E.msg, "--diff and --save cannot be combined"));
+	CHECK(cli("-j", &o) == 0 && o.fmt == KX_FMT_JSON && !o.pretty);
+	CHECK(cli("-p", &o) == 0 && o.fmt == KX_FMT_JSON && o.pretty);
+	CHECK(cli("--pretty --diff a", &o) == 0 && o.pretty);
+	CHECK(cli("-V", &o) == 0 && o.mode == KX_MODE_VERSION);
+	CHECK(cli("-jp", &o) == KX_EXIT_USAGE);
+	CHECKF(cli("--force=1 --diff a", &o) == KX_EXIT_USAGE &&
+		       !strcmp(E.msg, "--force takes no value"),
+	       "%s", E.msg);
+	CHECKF(cli("--vm=12x", &o) == KX_EXIT_USAGE &&
+		       strstr(E.msg, "--vm '12x': expected a process id"),
+	       "%s", E.msg);
 	tap_group("command line: modes, values, combinations and env root");
 }
 
@@ -754,8 +805,6 @@ static void test_helpers(void)
 	CHECKF(!strcmp(q, "abcdefghijkl..."), "%s", q);
 	CHECK(kx_time_sub(&b, &a) > 1.1999 && kx_time_sub(&b, &a) < 1.2001);
 	CHECK(kx_time_sub(&a, &b) < -1.1999);
-	CHECK(kx_time_cmp(&a, &b) < 0 && kx_time_cmp(&b, &a) > 0 &&
-	      kx_time_cmp(&a, &a) == 0);
 	CHECK(kx_parse_time("1.000000001", 11, &t) == 0 && t.sec == 1 &&
 	      t.nsec == 1);
 	CHECK(kx_parse_time("1.00000001", 10, &t) != 0);
@@ -895,12 +944,12 @@ static void test_time_table_json_prom(void)
 {
 	static const char want[] =
 		"CODE    REASON              COUNT    SHARE       AVG       MAX\n"
-		"0x000a  CPUID                1000   49.53%     500ns     2.0us\n"
-		"0x001e  IO_INSTRUCTION       1000   49.53%     7.1us   350.0us\n"
+		"0x000a  CPUID               1,000   49.53%     500ns     2.0us\n"
+		"0x001e  IO_INSTRUCTION      1,000   49.53%     7.1us   350.0us\n"
 		"0x0001  EXTERNAL_INTERRUPT     17    0.84%     1.0us     5.0us\n"
 		"0x000c  HLT                     1    0.05%         -         -\n"
 		"0x0030  EPT_VIOLATION           1    0.05%     4.1ms     4.1ms\n"
-		"        total                2019  100.00%     5.8us     4.1ms\n";
+		"        total               2,019  100.00%     5.8us     4.1ms\n";
 	struct kx_buf b;
 
 	kx_buf_init(&b);
@@ -1135,8 +1184,25 @@ static void test_snapshot_v2_errors(void)
 	expect_vm_snap_error("vcpu 2", "vcpu 0",
 			     "s:26: vcpu 0 after vcpu 0 (expected in "
 			     "increasing order, once each)");
-	expect_vm_snap_error("vcpu 2", "vcpu 1024",
-			     "s:26: expected 'vcpu N' (N from 0 to 1023)");
+	expect_vm_snap_error("vcpu 2", "vcpu 1048576",
+			     "s:26: expected 'vcpu N' (N from 0 to 1048575)");
+	{
+		/* KVM's ids go up to KVM_MAX_VCPU_IDS - 1: 16383 on x86 */
+		static char text[sizeof(VM_SNAP) + 16];
+		const char *p = strstr(VM_SNAP, "vcpu 2\n");
+		struct kx_buf b;
+
+		snprintf(text, sizeof(text), "%.*svcpu 16383\n%s",
+			 (int)(p - VM_SNAP), VM_SNAP, p + strlen("vcpu 2\n"));
+		CHECKF(kx_snapshot_parse(text, strlen(text), "s", &SB, &E) == 0 &&
+			       SB.nvcpu == 2 && SB.vcpu[1].id == 16383,
+		       "%s", E.msg);
+		kx_buf_init(&b);
+		kx_snapshot_format(&SB, &b);
+		CHECK(b.p && !strcmp(b.p, text));
+		kx_buf_free(&b);
+		kx_snapshot_release(&SB);
+	}
 	expect_vm_snap_error("vcpu 2", "vcpu x", "s:26: expected 'vcpu N'");
 	expect_vm_snap_error("sum 11\n", "",
 			     "s:25: 'vcpu' line before the 'sum' line of the "
@@ -1170,12 +1236,12 @@ static void test_diff_times_vcpus(void)
 	      D.vcpu[1].seconds_valid && D.vcpu[1].seconds > 9.99);
 	kx_buf_init(&b);
 	kx_json_diff(&D, "a", "b", &b);
-	CHECKF(b.p && strstr(b.p, "\"total\":30,\"exits_per_second\":3.000,"
+	CHECKF(b.p && strstr(b.p, "\"total\":30,\"exits_per_second\":3.00,"
 				  "\"time_count\":30,\"time_total_ns\":3000,"
 				  "\"time_max_ns\":100,\"forced\":[],\"vm\":"
 				  "\"1234-11\",\"reasons\":[{\"code\":"
 				  "\"0x000a\",\"name\":\"CPUID\",\"delta\":30,"
-				  "\"per_second\":3.000,\"reset\":false,"
+				  "\"per_second\":3.00,\"reset\":false,\"new\":false,"
 				  "\"time_count\":30,\"time_total_ns\":3000,"
 				  "\"time_max_ns\":100}]") &&
 		       strstr(b.p, ",\"vcpus\":[{\"vcpu\":0,\"new\":false,"
@@ -1239,10 +1305,10 @@ static void test_diff_times_vcpus(void)
 
 static void test_vm(void)
 {
-	static struct kx_vm_info v[8];
+	struct kx_vm_info *v;
 	char out[64], fx[256];
 	struct kx_vm vm;
-	int n, ids[4];
+	int n, *ids;
 
 	CHECK(kx_vm_root("/sys/kernel/debug/kvm_exits", NULL, out, sizeof(out),
 			 &E) == 0 && !strcmp(out, "/sys/kernel/debug/kvm"));
@@ -1252,6 +1318,13 @@ static void test_vm(void)
 	      !strcmp(out, "./kvm"));
 	CHECK(kx_vm_root("/a", "/vms", out, sizeof(out), &E) == 0 &&
 	      !strcmp(out, "/vms"));
+	CHECK(kx_vm_sel_matches("1234", "1234-11") &&
+	      kx_vm_sel_matches("1234-11", "1234-11") &&
+	      !kx_vm_sel_matches("123", "1234-11") &&
+	      !kx_vm_sel_matches("1234-1", "1234-11") &&
+	      !kx_vm_sel_matches("1234", "") && kx_vm_sel_valid("1") &&
+	      kx_vm_sel_valid("1-2") && !kx_vm_sel_valid("1-") &&
+	      !kx_vm_sel_valid("x"));
 	CHECK(kx_vm_name_valid("1234-11") && kx_vm_name_valid("0-0") &&
 	      !kx_vm_name_valid("1234") && !kx_vm_name_valid("1234-") &&
 	      !kx_vm_name_valid("-1") && !kx_vm_name_valid("12-3-4") &&
@@ -1263,10 +1336,9 @@ static void test_vm(void)
 	CHECKF(kx_vm_find(fx, "1234", &vm, &E) == 0 &&
 		       !strcmp(vm.name, "1234-11"),
 	       "%s", E.msg);
-	CHECK(kx_vm_vcpus(&vm, 1, ids, 4, &E) == 2 && ids[0] == 0 &&
+	CHECK(kx_vm_vcpus(vm.dir, 1, &ids, &E) == 2 && ids[0] == 0 &&
 	      ids[1] == 1);
-	CHECK(kx_vm_vcpus(&vm, 1, ids, 1, &E) == -KX_EXIT_BADINPUT &&
-	      strstr(E.msg, "more than 1 vCPUs"));
+	free(ids);
 	CHECK(kx_vm_find(fx, "777", &vm, &E) == KX_EXIT_UNAVAILABLE &&
 	      strstr(E.msg, "several VMs with statistics: 777-1 777-2"));
 	CHECK(kx_vm_find(fx, "1234-12", &vm, &E) == KX_EXIT_UNAVAILABLE &&
@@ -1277,8 +1349,8 @@ static void test_vm(void)
 	CHECK(kx_vm_find(fx, "x", &vm, &E) == KX_EXIT_USAGE);
 	/* the COMMAND of a VM from SYSROOT/proc/PID/comm, '?' if missing */
 	snprintf(fx + strlen(fx) - 3, sizeof(fx) - strlen(fx) + 3, "sysroot");
-	CHECKF(kx_vm_list("/nonexistent/kvm_exits", "/nonexistent/kvm", fx, v,
-			  8, &n, &E) == KX_EXIT_UNAVAILABLE &&
+	CHECKF(kx_vm_list("/nonexistent/kvm_exits", "/nonexistent/kvm", fx, &v,
+			  &n, &E) == KX_EXIT_UNAVAILABLE &&
 		       strstr(E.msg, "/nonexistent/kvm: No such file"),
 	       "%s", E.msg);
 	{
@@ -1288,18 +1360,59 @@ static void test_vm(void)
 			 (int)(strlen(fx) - strlen("sysroot")), fx);
 		snprintf(kvm, sizeof(kvm), "%.*skvm",
 			 (int)(strlen(fx) - strlen("sysroot")), fx);
-		CHECKF(kx_vm_list(root, kvm, fx, v, 8, &n, &E) == 0 && n == 4,
+		CHECKF(kx_vm_list(root, kvm, fx, &v, &n, &E) == 0 && n == 4,
 		       "%s", E.msg);
-		CHECKF(!strcmp(v[0].name, "1234-11") && v[0].pid == 1234 &&
-			       !strcmp(v[0].comm, "qemu-system-x86") &&
-			       v[0].vcpus == 2 && v[0].exits == 553 &&
-			       v[0].timed,
-		       "%s %s", v[0].name, v[0].comm);
-		CHECK(!strcmp(v[1].name, "4321-5") && !strcmp(v[1].comm, "?") &&
-		      !v[1].timed && v[1].vcpus == 1 && v[1].exits == 1002);
+		/* by pid and fd as numbers: 777-1 before 1234-11 */
+		CHECK(!strcmp(v[0].name, "777-1") && !strcmp(v[1].name, "777-2"));
+		CHECKF(!strcmp(v[2].name, "1234-11") && v[2].pid == 1234 &&
+			       !strcmp(v[2].comm, "qemu-system-x86") &&
+			       v[2].vcpus == 2 && v[2].exits == 553 &&
+			       v[2].timed,
+		       "%s %s", v[2].name, v[2].comm);
+		CHECK(!strcmp(v[3].name, "4321-5") && !strcmp(v[3].comm, "?") &&
+		      !v[3].timed && v[3].vcpus == 1 && v[3].exits == 1002);
+		free(v);
+	}
+	{
+		/* the three kinds of counter source, on the fixture */
+		struct kx_source all, one, cpu;
+		char root[256];
+		int *vids;
+
+		snprintf(root, sizeof(root), "%.*skvm_exits",
+			 (int)(strlen(fx) - strlen("sysroot")), fx);
+		kx_source_all(&all, root);
+		CHECKF(kx_source_read(&all, &C, &E) == 0 && C.has_time &&
+			       C.sum == 1553 && C.total_file == 1553,
+		       "%s", E.msg);
+		CHECK(!strcmp(kx_source_reset_file(&all), "total") &&
+		      !all.vm[0] && all.vcpu == -1 && !strcmp(all.dir, root));
+		snprintf(vm.name, sizeof(vm.name), "1234-11");
+		snprintf(vm.dir, sizeof(vm.dir), "%.*skvm/1234-11",
+			 (int)(strlen(fx) - strlen("sysroot")), fx);
+		kx_source_vm(&one, root, &vm);
+		CHECKF(kx_source_read(&one, &C, &E) == 0 && C.has_time &&
+			       C.sum == 553 && C.total_file == 553 &&
+			       !strcmp(C.vendor, "vmx"),
+		       "%s", E.msg);
+		CHECK(!strcmp(kx_source_reset_file(&one), "exit_reasons"));
+		CHECK(kx_source_vcpus(&one, 1, &vids, &E) == 2 && vids[1] == 1);
+		free(vids);
+		kx_source_vcpu(&one, 1, &cpu);
+		CHECKF(kx_source_read(&cpu, &C, &E) == 0 && C.sum == 251 &&
+			       cpu.vcpu == 1 && !strcmp(cpu.vm, "1234-11") &&
+			       !kx_source_reset_file(&cpu) &&
+			       strstr(cpu.dir, "/kvm/1234-11/vcpu1"),
+		       "%s", E.msg);
+		kx_source_vcpu(&one, 7, &cpu);
+		CHECKF(kx_source_read(&cpu, &C, &E) == KX_EXIT_UNAVAILABLE &&
+			       strstr(E.msg, "VM 1234-11: ") &&
+			       strstr(E.msg, "(did the VM go away?)"),
+		       "%s", E.msg);
 	}
 	tap_group("per VM: the VM root, names, finding a VM by pid or name, "
-		  "vCPUs, the list with COMMAND from the system root");
+		  "vCPUs, the list with COMMAND from the system root, the "
+		  "three kinds of counter source");
 }
 
 int main(void)
@@ -1315,6 +1428,7 @@ int main(void)
 	test_table();
 	test_json_prom();
 	test_seconds();
+	test_json_indent();
 	test_cli();
 	test_mountinfo();
 	test_explain();
