@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # bench.sh [--hosts "qemu bochs"] [--kversion V] [--exits N] [--runs R] [--rounds K]
-# Exits per second of the unpatched kernel and of the patched one with the
-# global counters only, with per-VM counters (kvm.exit_stats_per_vm) and
-# with per-VM counters and handling times (kvm.exit_stats_time), booted
-# alternately in the same emulator (K rounds of each kernel, R runs of N
-# CPUID exits per mode and boot, the patched modes interleaved in one boot),
-# and each one's ratio to unpatched; then the instructions the series adds
-# to the vendors' run functions, counted with objdump. Numbers only: this is
-# a benchmark, it never fails because the machine is slow.
-# The kvm:kvm_exit tracepoint is not among them: the test kernel is built
-# without CONFIG_FTRACE (tinyconfig), so there is no tracepoint to enable.
-# Under Bochs the guest clock follows emulated instructions (ips), so its
-# ratio compares instruction counts; under QEMU TCG it is host time.
+# The cost of counting exits, ours and the tools we are compared with, side
+# by side in one run: the unpatched kernel plain and with the kvm:kvm_exit
+# tracepoint into the ftrace ring buffer, with a hist trigger, with
+# kvm_stat's per-reason perf counters and with a bcc-kvmexit-style BPF
+# program; the patched kernel with the global counters, + per-VM counters,
+# + handling times. K rounds of each kernel booted alternately in the same
+# emulator, R runs of N CPUID exits per mode and boot, the modes of a boot
+# interleaved run by run. Numbers only: this is a benchmark, it never fails
+# because the machine is slow.
+# QEMU runs with -icount shift=0,sleep=off: its guest clock advances 1 ns
+# per emulated instruction (host's and nested guest's alike), so a guest-side
+# time per exit is the instructions of one CPUID exit round trip, the same
+# in every run, and the difference to unpatched is what a mode adds.
+# Bochs' guest clock is not an instruction count (see
+# Documentation/testing.rst); its figures are guest nanoseconds.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-hosts="qemu bochs" kversion=${KVERSION:-6.12} n=20000 runs=5 rounds=2
+hosts="qemu bochs" kversion=${KVERSION:-6.12} n=20000 runs=3 rounds=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--hosts) hosts=$2; shift 2 ;;
@@ -28,14 +31,16 @@ done
 check_kversion "$kversion"
 res=$(mktemp)
 trap 'rm -f "$res"' EXIT
+start=$(date +%s)
 
 for host in $hosts; do
 	for round in $(seq "$rounds"); do
 		for series in none default; do
-			modes=plain
+			modes="plain ftrace hist perf bpf"
 			[ "$series" = none ] || modes="plain per_vm time"
 			note "bench: $host $kversion series=$series round $round"
 			# shellcheck disable=SC2086
+			KES_QEMU_ARGS="-icount shift=0,sleep=off" \
 			"$KES_TOP/scripts/run-guest.sh" --host "$host" --kversion "$kversion" \
 				--series "$series" --cpus 1 bench "$n" "$runs" $modes |
 				sed -n "s/^bench mode=\([a-z_]*\) exitgen: .*kvm_exits=\([0-9]*\) run_ns=\([0-9]*\)/$host $series-\1 \2 \3/p" >>"$res"
@@ -43,46 +48,45 @@ for host in $hosts; do
 	done
 done
 
+# Every run, to see the spread: under -icount the same mode gives the same
+# count run after run, up to the few timer interrupts that fall in a run.
 echo
-echo "Exit-path throughput, linux $kversion, $n CPUID exits x $runs runs x $rounds boots per kernel"
-echo "(median exits/s, and its ratio to unpatched)"
-printf '%-6s %12s %20s %20s %20s\n' host unpatched "patched (global)" "+ per-VM" "+ per-VM + time"
+echo "Runs (host kernel-mode exits guest_ns ns_per_exit):"
+awk '{ printf "  %s %s %s %s %.1f\n", $1, $2, $3, $4, $4 / $3 }' "$res"
+
+# One table per host: per exit (median), what it adds to unpatched, and the
+# exit rate as a ratio to unpatched.
 for host in $hosts; do
+	unit="guest ns"
+	[ "$host" = qemu ] && unit=instructions
+	echo
+	echo "$host, linux $kversion, $n CPUID exits x $runs runs x $rounds boot(s) per kernel: $unit per exit round trip"
 	awk -v h="$host" '
 		function median(a, n,   i, j, t) {
 			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
 				if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 		}
-		$1 == h { k = $2; v[k, ++n[k]] = $3 / ($4 / 1e9) }
+		$1 == h { k = $2; v[k, ++n[k]] = $4 / $3 }
 		END {
-			split("none-plain default-plain default-per_vm default-time", ks, " ")
-			for (i = 1; i <= 4; i++) {
-				if (!n[ks[i]]) { printf "%-6s no results for %s\n", h, ks[i]; exit }
+			split("none-plain default-plain default-per_vm default-time none-ftrace none-hist none-perf none-bpf", ks, " ")
+			split("unpatched|kvm-exit-stats (default)|+ per-VM|+ per-VM + time|ftrace ring buffer (trace-cmd, perf kvm record)|hist trigger keys=exit_reason|perf counters per reason (kvm_stat)|BPF per-CPU array (bcc kvmexit)", ls, "|")
+			printf "%-48s %12s %10s %12s\n", "mode", "per exit", "added", "exits/s"
+			for (i = 1; i <= 8; i++) {
+				if (!n[ks[i]]) { printf "%-48s %12s\n", ls[i], "no result"; continue }
 				delete a
 				for (j = 1; j <= n[ks[i]]; j++) a[j] = v[ks[i], j]
 				m[i] = median(a, n[ks[i]])
+				if (i == 1) base = m[1]
+				printf "%-48s %12.1f %+10.1f %11.4fx\n", ls[i], m[i], m[i] - base, base / m[i]
 			}
-			printf "%-6s %12.0f", h, m[1]
-			for (i = 2; i <= 4; i++) printf " %10.0f (%6.4f)", m[i], m[i] / m[1]
-			printf "\n"
 		}' "$res"
 done
-
-# Static instruction counts of the run functions, unpatched vs patched.
+# What the disassembly says the default path adds (the check make check runs).
 echo
-echo "Instructions in the vendor run functions (objdump, static count)"
-count() {
-	objdump -d --no-show-raw-insn "$1" |
-		awk -v f="<$2>:" '$2 == f { on = 1; next } /^$/ { on = 0 } on && /^ +[0-9a-f]+:/ { n++ } END { print n + 0 }'
-}
-vmx=() svm=()
-for series in none default; do
-	tree=$("$KES_TOP/scripts/kernel-tree.sh" "$kversion" "$series")
-	out=$KES_CACHE/build/$(basename "$tree")
-	vmx[${#vmx[@]}]=$(count "$out/arch/x86/kvm/vmx/vmx.o" vmx_vcpu_run)
-	svm[${#svm[@]}]=$(count "$out/arch/x86/kvm/svm/svm.o" svm_vcpu_run)
-done
-printf '%-14s %10s %10s %6s\n' function unpatched patched added
-printf '%-14s %10s %10s %6s\n' vmx_vcpu_run "${vmx[0]}" "${vmx[1]}" $((vmx[1] - vmx[0]))
-printf '%-14s %10s %10s %6s\n' svm_vcpu_run "${svm[0]}" "${svm[1]}" $((svm[1] - svm[0]))
+echo "The default exit path in the patched vmlinux (tests/exit_path_budget.py):"
+img=$("$KES_TOP/scripts/kernel-build.sh" "$kversion" default 2>/dev/null | tail -1)
+python3 "$KES_TOP/tests/exit_path_budget.py" "${img%/arch/x86/boot/bzImage}/vmlinux" "$kversion" |
+	sed 's/ *# [0-9a-f]* <\([a-z_]*\)>/ <\1>/g; s/ | /\n      /g'
+echo
+echo "bench took $(( $(date +%s) - start )) s"

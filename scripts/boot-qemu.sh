@@ -13,7 +13,10 @@ need_cmd qemu-system-x86_64 qemu-system-x86
 # One host thread for all vCPUs (thread=single): with multi-threaded TCG a
 # guest kernel patching its own text has been seen to hit "Oops: int3" in
 # __schedule, and a 6.1 guest to hang in CI.  KES_QEMU_ACCEL overrides.
-timeout --foreground -k 5 "$tmo" qemu-system-x86_64 \
+# KES_QEMU_ARGS adds options, e.g. "-icount shift=0,sleep=off" for the
+# benchmark: guest time then advances 1 ns per emulated instruction.
+# shellcheck disable=SC2086
+timeout --foreground -k 5 "$tmo" qemu-system-x86_64 ${KES_QEMU_ARGS:-} \
 	-accel "${KES_QEMU_ACCEL:-tcg,thread=single}" -cpu EPYC -smp "$cpus" -m 512 \
 	-display none -monitor none -serial "file:$log" -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
