@@ -5,9 +5,9 @@
 # tracepoint into the ftrace ring buffer, with a hist trigger, with
 # kvm_stat's per-reason perf counters and with a bcc-kvmexit-style BPF
 # program; the patched kernel with the global counters, + per-VM counters,
-# + handling times. K rounds of each kernel booted alternately in the same
-# emulator, R runs of N CPUID exits per mode and boot, the modes of a boot
-# interleaved run by run. Numbers only: this is a benchmark, it never fails
+# + handling times; and kvm-microbench's round trips (cpuid, vmcall, rdmsr,
+# wrmsr, in-kernel and userspace I/O) on both kernels. K rounds, each tool
+# in a boot of its own, R runs of N exits per mode and boot. Numbers only: this is a benchmark, it never fails
 # because the machine is slow.
 # QEMU runs with -icount shift=0,sleep=off: its guest clock advances 1 ns
 # per emulated instruction (host's and nested guest's alike), so a guest-side
@@ -29,21 +29,29 @@ while [ $# -gt 0 ]; do
 	esac
 done
 check_kversion "$kversion"
-res=$(mktemp)
-trap 'rm -f "$res"' EXIT
+res=$(mktemp) micro=$(mktemp)
+trap 'rm -f "$res" "$micro"' EXIT
 start=$(date +%s)
 
+# Each tracing tool in a boot of its own: what one leaves behind (a
+# tracepoint's state) must not weigh on the next mode measured.
 for host in $hosts; do
 	for round in $(seq "$rounds"); do
-		for series in none default; do
-			modes="plain ftrace hist perf bpf"
-			[ "$series" = none ] || modes="plain per_vm time"
-			note "bench: $host $kversion series=$series round $round"
+		for spec in none:plain none:ftrace none:hist none:perf none:bpf "default:plain per_vm time"; do
+			series=${spec%%:*} modes=${spec#*:}
+			note "bench: $host $kversion series=$series round $round: $modes"
 			# shellcheck disable=SC2086
 			KES_QEMU_ARGS="-icount shift=0,sleep=off" \
 			"$KES_TOP/scripts/run-guest.sh" --host "$host" --kversion "$kversion" \
 				--series "$series" --cpus 1 bench "$n" "$runs" $modes |
 				sed -n "s/^bench mode=\([a-z_]*\) exitgen: .*kvm_exits=\([0-9]*\) run_ns=\([0-9]*\)/$host $series-\1 \2 \3/p" >>"$res"
+		done
+		for series in none default; do
+			note "bench: $host $kversion series=$series round $round: kvm-microbench"
+			KES_QEMU_ARGS="-icount shift=0,sleep=off" \
+			"$KES_TOP/scripts/run-guest.sh" --host "$host" --kversion "$kversion" \
+				--series "$series" --cpus 1 microbench "$n" "$runs" |
+				sed -n "s/^microbench kind=\([a-z_]*\) exits=\([0-9]*\) run_ns=\([0-9]*\)/$host $series-\1 \2 \3/p" >>"$micro"
 		done
 	done
 done
@@ -82,6 +90,34 @@ for host in $hosts; do
 			}
 		}' "$res"
 done
+# The kvm-unit-tests-style round trips, unpatched and patched.
+for host in $hosts; do
+	unit="guest ns"
+	[ "$host" = qemu ] && unit=instructions
+	echo
+	echo "$host, linux $kversion, kvm-microbench: $unit per round trip (median of $runs x $rounds)"
+	awk -v h="$host" '
+		function median(a, n,   i, j, t) {
+			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+				if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+		}
+		$1 == h { k = $2; v[k, ++n[k]] = $4 / $3 }
+		END {
+			split("cpuid vmcall rdmsr wrmsr io_kernel io_user", ks, " ")
+			printf "%-12s %12s %12s %10s\n", "kind", "unpatched", "patched", "added"
+			for (i = 1; i <= 6; i++) {
+				for (s = 1; s <= 2; s++) {
+					k = (s == 1 ? "none-" : "default-") ks[i]
+					delete a
+					for (j = 1; j <= n[k]; j++) a[j] = v[k, j]
+					m[s] = n[k] ? median(a, n[k]) : -1
+				}
+				printf "%-12s %12.1f %12.1f %+10.1f\n", ks[i], m[1], m[2], m[2] - m[1]
+			}
+		}' "$micro"
+done
+
 # What the disassembly says the default path adds (the check make check runs).
 echo
 echo "The default exit path in the patched vmlinux (tests/exit_path_budget.py):"
