@@ -3,7 +3,8 @@
 
 Check, in the disassembly of a kernel built with the series (KVM built in),
 what the exit counters add to the default path of vmx_vcpu_run() and
-svm_vcpu_run(): from the load of kvm_exit_stats_pcpu, following the path
+svm_vcpu_run(): from the compare of the exit code with 0xff (or the load of
+kvm_exit_stats_pcpu where there is none), following the path
 taken with the default parameters (conditional branches not taken, jumps
 followed, static keys off), up to and including the static-key NOP of the
 opt-in statistics; plus the entry's static-key NOP (and a jump right after
@@ -111,6 +112,11 @@ def cost(path):
     return [t for _, t in path if not REG_MOVE.match(re.sub(r"\s+#.*", "", t))]
 
 
+# The compare of the exit code with the counters' direct range: cmp $0xff
+# (or $0x100) with a register, or test $0xff of a high byte register.
+RANGE = re.compile(r"(cmp[a-z]*\s+\$0x(ff|100),%|test[a-z]*\s+\$0xff,%[a-d]h)")
+
+
 def main():
     if len(sys.argv) not in (3, 4):
         sys.exit("usage: exit_path_budget.py VMLINUX LABEL [BUDGET]")
@@ -125,21 +131,25 @@ def main():
     for fn in FUNCS:
         insns = disassemble(vmlinux, fn)
         index = {a: i for i, (a, _) in enumerate(insns)}
-        starts = [a for a, t in insns if f"<{PCPU}>" in t]
         own = sorted(a for a in sites if a in index)
+        loads = [a for a, t in insns if f"<{PCPU}>" in t]
+        # The count starts at its range check, wherever the compiler put it,
+        # or at the load of the per-CPU base on paths without one.
+        starts = sorted({a for a, t in insns if RANGE.match(t)} | set(loads))
         fast = []
         problems = []
-        if not starts:
+        if not loads:
             problems.append(f"no load of {PCPU}")
         reached = set()
         for s in starts:
-            found = paths(insns, index, s, sites)
+            found = [p for p in paths(insns, index, s, sites)
+                     if any(f"<{PCPU}>" in t for _, t in p)]
             reached |= {p[-1][0] for p in found}
             # The default path: the count of a code below 0x100, no call.
             ok = [p for p in found if not any(t.startswith("call") for _, t in p)]
-            if not found:
+            if s in loads and not found:
                 problems.append(f"from {s:x}: no path to the static-key NOP")
-            elif not ok:
+            elif found and not ok:
                 # The compiler saw the code is out of range (VM-fail): cold.
                 print(f"# {fn}: from {s:x} only the out-of-line count (a constant code)")
             fast += ok
