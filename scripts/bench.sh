@@ -62,6 +62,17 @@ echo
 echo "Runs (host kernel-mode exits guest_ns ns_per_exit):"
 awk '{ printf "  %s %s %s %s %.1f\n", $1, $2, $3, $4, $4 / $3 }' "$res"
 
+# The runs of host h by key ("series-mode") into v[key, i], n[key]; and
+# their median, m = median(a, count) of a copy a[1..count].
+per_key='
+	function median(a, n,   i, j, t) {
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	$1 == h { k = $2; v[k, ++n[k]] = $4 / $3 }
+'
+
 # One table per host: per exit (median), what it adds to unpatched, and the
 # exit rate as a ratio to unpatched.
 for host in $hosts; do
@@ -69,13 +80,7 @@ for host in $hosts; do
 	[ "$host" = qemu ] && unit=instructions
 	echo
 	echo "$host, linux $kversion, $n CPUID exits x $runs runs x $rounds boot(s) per kernel: $unit per exit round trip"
-	awk -v h="$host" '
-		function median(a, n,   i, j, t) {
-			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
-				if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-		}
-		$1 == h { k = $2; v[k, ++n[k]] = $4 / $3 }
+	awk -v h="$host" "$per_key"'
 		END {
 			split("none-plain default-plain default-per_vm default-time none-ftrace none-hist none-perf none-bpf", ks, " ")
 			split("unpatched|kvm-exit-stats (default)|+ per-VM|+ per-VM + time|ftrace ring buffer (trace-cmd, perf kvm record)|hist trigger keys=exit_reason|perf counters per reason (kvm_stat)|BPF per-CPU array (bcc kvmexit)", ls, "|")
@@ -96,13 +101,7 @@ for host in $hosts; do
 	[ "$host" = qemu ] && unit=instructions
 	echo
 	echo "$host, linux $kversion, kvm-microbench: $unit per round trip (median of $runs x $rounds)"
-	awk -v h="$host" '
-		function median(a, n,   i, j, t) {
-			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
-				if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-		}
-		$1 == h { k = $2; v[k, ++n[k]] = $4 / $3 }
+	awk -v h="$host" "$per_key"'
 		END {
 			split("cpuid vmcall rdmsr wrmsr io_kernel io_user", ks, " ")
 			printf "%-12s %12s %12s %10s\n", "kind", "unpatched", "patched", "added"
