@@ -62,13 +62,17 @@ echo
 echo "Runs (host kernel-mode exits guest_ns ns_per_exit):"
 awk '{ printf "  %s %s %s %s %.1f\n", $1, $2, $3, $4, $4 / $3 }' "$res"
 
-# The runs of host h by key ("series-mode") into v[key, i], n[key]; and
-# their median, m = median(a, count) of a copy a[1..count].
+# The runs of host h by key ("series-mode") into v[key, i], n[key]; med(k)
+# is the median of key k's runs, -1 if it has none.
 per_key='
 	function median(a, n,   i, j, t) {
 		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
 			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	function med(k,   a, j) {
+		for (j = 1; j <= n[k]; j++) a[j] = v[k, j]
+		return n[k] ? median(a, n[k]) : -1
 	}
 	$1 == h { k = $2; v[k, ++n[k]] = $4 / $3 }
 '
@@ -87,9 +91,7 @@ for host in $hosts; do
 			printf "%-48s %12s %10s %12s\n", "mode", "per exit", "added", "exits/s"
 			for (i = 1; i <= 8; i++) {
 				if (!n[ks[i]]) { printf "%-48s %12s\n", ls[i], "no result"; continue }
-				delete a
-				for (j = 1; j <= n[ks[i]]; j++) a[j] = v[ks[i], j]
-				m[i] = median(a, n[ks[i]])
+				m[i] = med(ks[i])
 				if (i == 1) base = m[1]
 				printf "%-48s %12.1f %+10.1f %11.4fx\n", ls[i], m[i], m[i] - base, base / m[i]
 			}
@@ -106,12 +108,8 @@ for host in $hosts; do
 			split("cpuid vmcall rdmsr wrmsr io_kernel io_user", ks, " ")
 			printf "%-12s %12s %12s %10s\n", "kind", "unpatched", "patched", "added"
 			for (i = 1; i <= 6; i++) {
-				for (s = 1; s <= 2; s++) {
-					k = (s == 1 ? "none-" : "default-") ks[i]
-					delete a
-					for (j = 1; j <= n[k]; j++) a[j] = v[k, j]
-					m[s] = n[k] ? median(a, n[k]) : -1
-				}
+				m[1] = med("none-" ks[i])
+				m[2] = med("default-" ks[i])
 				printf "%-12s %12.1f %12.1f %+10.1f\n", ks[i], m[1], m[2], m[2] - m[1]
 			}
 		}' "$micro"

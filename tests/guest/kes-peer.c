@@ -30,6 +30,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kvm_vm.h"
+
 #define EVENT_DIR	"/sys/kernel/debug/tracing/events/kvm/kvm_exit"
 #define MAX_REASON	1024	/* array size; codes above count in the last slot */
 
@@ -92,18 +94,9 @@ static int tracepoint_open(int id, int cpu)
 /* The codes kvm_stat has a name for: its tables list every reason. */
 static int reason_codes(int *codes)
 {
-	FILE *f = fopen("/proc/cpuinfo", "re");
-	char line[4096];
-	int n = 0, svm = 0, c;
+	int n = 0, c;
 
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "flags", 5)) {
-			svm = strstr(line, " svm") != NULL;
-			break;
-		}
-	if (f)
-		fclose(f);
-	if (!svm) {
+	if (!kes_host_is_svm()) {
 		for (c = 0; c <= 0x4b; c++)	/* VMX basic reasons */
 			codes[n++] = c;
 		return n;

@@ -61,22 +61,6 @@ enum kind { K_CPUID, K_VMCALL, K_VMMCALL, K_RDMSR, K_WRMSR, K_IO };
 
 static const char *const kinds[] = { "cpuid", "vmcall", "rdmsr", "wrmsr", "io_kernel", "io_user" };
 
-static int is_amd(void)
-{
-	char line[4096];
-	FILE *f = fopen("/proc/cpuinfo", "re");
-	int amd = 0;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "flags", 5)) {
-			amd = strstr(line, " svm") != NULL;
-			break;
-		}
-	if (f)
-		fclose(f);
-	return amd;
-}
-
 /* One run of n exits of kind name; prints its line. */
 static void bench(const char *name, uint32_t n)
 {
@@ -88,7 +72,7 @@ static void bench(const char *name, uint32_t n)
 	int efd = -1;
 
 	if (!strcmp(name, "vmcall"))
-		k = is_amd() ? K_VMMCALL : K_VMCALL;
+		k = kes_host_is_svm() ? K_VMMCALL : K_VMCALL;
 	else if (!strcmp(name, "rdmsr"))
 		k = K_RDMSR;
 	else if (!strcmp(name, "wrmsr"))

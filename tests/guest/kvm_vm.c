@@ -150,6 +150,22 @@ void kes_vm_run(struct kes_vm *vm)
 		pthread_join(tid[i], NULL);
 }
 
+int kes_host_is_svm(void)
+{
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	char line[4096];
+	int svm = 0;
+
+	KES_ASSERT(f, "open /proc/cpuinfo");
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "flags", 5)) {
+			svm = strstr(line, " svm") != NULL;
+			break;
+		}
+	fclose(f);
+	return svm;
+}
+
 uint64_t kes_read_u64(const char *path)
 {
 	char buf[64];

@@ -54,6 +54,9 @@ uint64_t kes_vm_kvm_exits(struct kes_vm *vm);
 const char *kes_vm_debugfs_dir(struct kes_vm *vm);
 void kes_vm_free(struct kes_vm *vm);
 
+/* 1 if this host's CPU has SVM (AMD), 0 if not (Intel VMX), from /proc/cpuinfo. */
+int kes_host_is_svm(void);
+
 /* Read one unsigned decimal from a small file. */
 uint64_t kes_read_u64(const char *path);
 
