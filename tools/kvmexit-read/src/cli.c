@@ -5,39 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "counters.h"
 #include "probe.h"
+#include "timeline.h"
 #include "vm.h"
 
 int kx_parse_seconds(const char *s, struct kx_time *t)
 {
-	const char *dot = strchr(s, '.');
-	size_t n = strlen(s), ip = dot ? (size_t)(dot - s) : n, fp, i;
-	uint64_t sec = 0, ns = 0;
+	size_t n = strlen(s);
+	struct kx_time v;
 
-	if (n == 0 || n > 32)
+	if (n == 0 || n > 32 || kx_parse_decimal(s, n, &v))
 		return -1;
-	fp = dot ? n - ip - 1 : 0;
-	if (dot && (fp == 0 || fp > 9))
+	if (v.sec > KX_WATCH_MAX_SEC || (v.sec == KX_WATCH_MAX_SEC && v.nsec))
 		return -1;
-	if (ip == 0 && !dot)
+	if (v.sec == 0 && v.nsec < KX_WATCH_MIN_NS)
 		return -1;
-	if (ip && kx_parse_u64(s, ip, &sec))
-		return -1;
-	if (ip == 0 && fp == 0)
-		return -1;
-	for (i = 0; i < fp; i++) {
-		if (dot[1 + i] < '0' || dot[1 + i] > '9')
-			return -1;
-		ns = ns * 10 + (uint64_t)(dot[1 + i] - '0');
-	}
-	for (; i < 9; i++)
-		ns *= 10;
-	if (sec > KX_WATCH_MAX_SEC || (sec == KX_WATCH_MAX_SEC && ns))
-		return -1;
-	if (sec == 0 && ns < KX_WATCH_MIN_NS)
-		return -1;
-	t->sec = sec;
-	t->nsec = (uint32_t)ns;
+	*t = v;
 	return 0;
 }
 
@@ -45,6 +29,7 @@ static const char *const mode_names[] = {
 	[KX_MODE_SAVE] = "--save", [KX_MODE_DIFF] = "--diff",
 	[KX_MODE_RESET] = "--reset", [KX_MODE_WATCH] = "--watch",
 	[KX_MODE_RUN] = "-- CMD", [KX_MODE_LIST_VMS] = "--list-vms",
+	[KX_MODE_RECORD] = "--record", [KX_MODE_TIMELINE] = "--timeline",
 };
 
 static int set_mode(struct kx_opts *o, enum kx_mode m, struct kx_err *e)
@@ -79,7 +64,8 @@ static int take_value(int argc, char **argv, int *i, const char *inline_val,
 enum opt_id {
 	O_SAVE, O_DIFF, O_RESET, O_WATCH, O_COUNT, O_LIST_VMS, O_JSON,
 	O_PRETTY, O_PROM, O_OUTPUT, O_FORCE, O_ROOT, O_VM, O_PER_VCPU,
-	O_VM_ROOT, O_HELP, O_VERSION,
+	O_VM_ROOT, O_HELP, O_VERSION, O_RECORD, O_INTERVAL, O_TIMELINE,
+	O_TOP, O_BUSIEST, O_MARKS, O_TSV,
 };
 
 /* The options: what the parser accepts and what --help lists. */
@@ -100,10 +86,32 @@ static const struct opt {
 	{ "--watch", 0, "SECONDS", O_WATCH, 1,
 	  "deltas every SECONDS (0.01 to 86400)" },
 	{ "--list-vms", 0, NULL, O_LIST_VMS, 1, "VMs with per-VM counters" },
+	{ "--record", 0, "FILE", O_RECORD, 1,
+	  "record the counters every --interval to FILE\n"
+	  "(JSON Lines; '-': standard output), until\n"
+	  "--count N samples, SIGINT/SIGTERM or -- CMD exits" },
+	{ "--timeline", 0, "FILE", O_TIMELINE, 1,
+	  "exits/s per interval of a recording" },
 	{ "--count", 0, "N", O_COUNT, 0,
-	  "with --watch: stop after N intervals" },
+	  "with --watch: stop after N intervals;\n"
+	  "with --record: after N samples (2 or more)" },
+	{ "--interval", 0, "SECONDS", O_INTERVAL, 0,
+	  "with --record: a sample every SECONDS (0.01 to\n"
+	  "86400, fractions allowed)" },
+	{ "--top", 0, "N", O_TOP, 0,
+	  "with --timeline: a column for each of the N\n"
+	  "reasons with the most exits (default 5, 0 to 512)" },
+	{ "--busiest", 0, "N", O_BUSIEST, 0,
+	  "with --timeline: only the N intervals with the\n"
+	  "highest exits/s, highest first" },
+	{ "--marks", 0, "MARKS", O_MARKS, 0,
+	  "with --timeline: show the marks of file MARKS\n"
+	  "(lines 'SECONDS LABEL', SECONDS since boot)" },
+	{ "--tsv", 0, NULL, O_TSV, 0,
+	  "with --timeline: tab-separated values (gnuplot)" },
 	{ "--json", 'j', NULL, O_JSON, 0,
-	  "JSON output (one object; --watch: one per line)" },
+	  "JSON output (one object; --watch, --timeline:\n"
+	  "one per line)" },
 	{ "--pretty", 'p', NULL, O_PRETTY, 0,
 	  "indented JSON output (implies --json)" },
 	{ "--prometheus", 0, NULL, O_PROM, 0,
@@ -142,11 +150,94 @@ static const struct opt *find_opt(const char *a)
 	return NULL;
 }
 
+/* A number of an option: 0, or a usage error saying the range. */
+static int parse_num(const char *opt, const char *s, uint64_t min,
+		     uint64_t max, uint64_t *v, struct kx_err *e)
+{
+	if (kx_parse_u64(s, strlen(s), v) || *v < min || *v > max)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "%s: bad number '%s' (%llu to %llu)", opt, s,
+			       (unsigned long long)min,
+			       (unsigned long long)max);
+	return 0;
+}
+
+/* The options of --record and --timeline, after the loop. */
+static int check_record_timeline(struct kx_opts *o, const char *interval_s,
+				 const char *top_s, const char *busiest_s,
+				 const char *count_s, struct kx_err *e)
+{
+	static const char *const tl_only[] = { "--top", "--busiest",
+					       "--marks", "--tsv" };
+	const char *tl_given[] = { top_s, busiest_s, o->marks,
+				   o->fmt == KX_FMT_TSV ? "" : NULL };
+	size_t i;
+	int r;
+
+	o->top = KX_TL_TOP_DEFAULT;
+	for (i = 0; i < 4; i++)
+		if (tl_given[i] && o->mode != KX_MODE_TIMELINE)
+			return kx_fail(e, KX_EXIT_USAGE,
+				       "%s only applies to --timeline",
+				       tl_only[i]);
+	if (interval_s && o->mode != KX_MODE_RECORD)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--interval only applies to --record%s",
+			       o->mode == KX_MODE_WATCH ?
+			       " (--watch takes its SECONDS itself)" : "");
+	if (o->mode == KX_MODE_RECORD) {
+		if (!interval_s)
+			return kx_fail(e, KX_EXIT_USAGE,
+				       "--record needs --interval SECONDS");
+		if (kx_parse_seconds(interval_s, &o->interval))
+			return kx_fail(e, KX_EXIT_USAGE,
+				       "--interval: bad interval '%s' "
+				       "(seconds, e.g. 1 or 0.5; from 0.01 "
+				       "to 86400)",
+				       interval_s);
+		if (o->fmt == KX_FMT_JSON)
+			return kx_fail(e, KX_EXIT_USAGE,
+				       "--json does not apply to --record (a "
+				       "recording is JSON Lines already)");
+		if (count_s && o->cmd)
+			return kx_fail(e, KX_EXIT_USAGE,
+				       "--count cannot be combined with -- "
+				       "CMD: the recording ends when the "
+				       "command exits");
+		if (o->cmd && !strcmp(o->record, "-"))
+			return kx_fail(e, KX_EXIT_USAGE,
+				       "--record - -- CMD: the command's "
+				       "output would mix with the recording "
+				       "on standard output; record to a file");
+	}
+	if (top_s) {
+		r = parse_num("--top", top_s, 0, KX_MAX_REASONS, &o->top, e);
+		if (r)
+			return r;
+		if (o->fmt == KX_FMT_JSON)
+			return kx_fail(e, KX_EXIT_USAGE,
+				       "--top does not apply to --json (it "
+				       "lists every reason)");
+	}
+	if (busiest_s) {
+		r = parse_num("--busiest", busiest_s, 1, KX_COUNT_MAX,
+			      &o->busiest, e);
+		if (r)
+			return r;
+	}
+	if (o->marks && o->fmt == KX_FMT_TSV)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--marks does not apply to --tsv (plot the "
+			       "marks file itself)");
+	return 0;
+}
+
 int kx_cli_parse(int argc, char **argv, const char *env_root,
 		 struct kx_opts *o, struct kx_err *e)
 {
-	const char *count_s = NULL, *watch_s = NULL;
-	int i, r, json = 0, prom = 0;
+	const char *count_s = NULL, *watch_s = NULL, *interval_s = NULL;
+	const char *top_s = NULL, *busiest_s = NULL;
+	int i, r, json = 0, prom = 0, tsv = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->mode = KX_MODE_READ;
@@ -159,7 +250,9 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 			if (i + 1 >= argc)
 				return kx_fail(e, KX_EXIT_USAGE,
 					       "-- needs a command to run");
-			r = set_mode(o, KX_MODE_RUN, e);
+			/* --record ... -- CMD: record while CMD runs */
+			r = o->mode == KX_MODE_RECORD ? 0 :
+				set_mode(o, KX_MODE_RUN, e);
 			if (r)
 				return r;
 			o->cmd = argv + i + 1;
@@ -245,6 +338,33 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 				r = take_value(argc, argv, &i, eq, a, &watch_s,
 					       e);
 			break;
+		case O_RECORD:
+			r = set_mode(o, KX_MODE_RECORD, e);
+			if (!r)
+				r = take_value(argc, argv, &i, eq, a,
+					       &o->record, e);
+			break;
+		case O_TIMELINE:
+			r = set_mode(o, KX_MODE_TIMELINE, e);
+			if (!r)
+				r = take_value(argc, argv, &i, eq, a,
+					       &o->timeline, e);
+			break;
+		case O_INTERVAL:
+			r = take_value(argc, argv, &i, eq, a, &interval_s, e);
+			break;
+		case O_TOP:
+			r = take_value(argc, argv, &i, eq, a, &top_s, e);
+			break;
+		case O_BUSIEST:
+			r = take_value(argc, argv, &i, eq, a, &busiest_s, e);
+			break;
+		case O_MARKS:
+			r = take_value(argc, argv, &i, eq, a, &o->marks, e);
+			break;
+		case O_TSV:
+			tsv = 1;
+			break;
 		case O_DIFF:
 			r = set_mode(o, KX_MODE_DIFF, e);
 			if (!r)
@@ -263,7 +383,16 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 	if (json && prom)
 		return kx_fail(e, KX_EXIT_USAGE,
 			       "--json and --prometheus cannot be combined");
-	o->fmt = json ? KX_FMT_JSON : prom ? KX_FMT_PROM : KX_FMT_TEXT;
+	if (tsv && (json || prom))
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--tsv and --%s cannot be combined",
+			       json ? "json" : "prometheus");
+	o->fmt = json ? KX_FMT_JSON : prom ? KX_FMT_PROM :
+		 tsv ? KX_FMT_TSV : KX_FMT_TEXT;
+	r = check_record_timeline(o, interval_s, top_s, busiest_s, count_s,
+				  e);
+	if (r)
+		return r;
 	if (prom && o->mode != KX_MODE_READ)
 		return kx_fail(e, KX_EXIT_USAGE,
 			       "--prometheus only applies to printing the "
@@ -272,8 +401,9 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 	if (o->force && o->mode != KX_MODE_DIFF && o->mode != KX_MODE_RESET)
 		return kx_fail(e, KX_EXIT_USAGE,
 			       "--force only applies to --diff and --reset");
-	if (count_s && o->mode != KX_MODE_WATCH)
-		return kx_fail(e, KX_EXIT_USAGE, "--count only applies to --watch");
+	if (count_s && o->mode != KX_MODE_WATCH && o->mode != KX_MODE_RECORD)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--count only applies to --watch and --record");
 	if (o->output && o->mode != KX_MODE_READ && o->mode != KX_MODE_DIFF &&
 	    o->mode != KX_MODE_RUN)
 		return kx_fail(e, KX_EXIT_USAGE,
@@ -281,7 +411,8 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 			       mode_names[o->mode],
 			       o->mode == KX_MODE_SAVE ?
 			       " (its FILE is written atomically already)" :
-			       "");
+			       o->mode == KX_MODE_RECORD ?
+			       " (the recording goes to its FILE)" : "");
 	if (o->mode == KX_MODE_SAVE && json && !strcmp(o->save, "-"))
 		return kx_fail(e, KX_EXIT_USAGE,
 			       "--save - writes the snapshot to standard "
@@ -301,6 +432,11 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 		return kx_fail(e, KX_EXIT_USAGE,
 			       "--count: bad number '%s' (1 to %llu)", count_s,
 			       (unsigned long long)KX_COUNT_MAX);
+	if (count_s && o->mode == KX_MODE_RECORD && o->count < 2)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--count: a recording needs at least 2 "
+			       "samples, not %llu",
+			       (unsigned long long)o->count);
 
 	if (o->per_vcpu && !o->vm && o->mode != KX_MODE_DIFF)
 		return kx_fail(e, KX_EXIT_USAGE, "--per-vcpu needs --vm");
@@ -318,6 +454,10 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 	if (o->vm && o->mode == KX_MODE_LIST_VMS)
 		return kx_fail(e, KX_EXIT_USAGE,
 			       "--vm and --list-vms cannot be combined");
+	if (o->vm && o->mode == KX_MODE_TIMELINE)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--vm does not apply to --timeline (the "
+			       "recording says what it recorded)");
 	if (!o->vm_root) {
 		const char *env_vm = getenv(KX_VM_ROOT_ENV);
 
@@ -346,6 +486,11 @@ static void help_opts(struct kx_buf *b, int mode)
 			 opts[i].shrt ? '-' : ' ', opts[i].shrt ? opts[i].shrt : ' ',
 			 opts[i].shrt ? ", " : "  ", opts[i].name,
 			 opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+		/* an option too wide for the column gets a line of its own */
+		if (strlen(left) >= 22) {
+			kx_buf_printf(b, "  %s\n", left);
+			left[0] = '\0';
+		}
 		for (h = opts[i].help;; h = nl + 1) {
 			nl = strchr(h, '\n');
 			kx_buf_printf(b, "  %-22s%.*s\n", h == opts[i].help ? left : "",
@@ -366,6 +511,10 @@ void kx_cli_help(struct kx_buf *b)
 "       kvmexit-read --watch SECONDS [--count N]    deltas every SECONDS\n"
 "       kvmexit-read [OPTIONS] -- CMD [ARGS...]     deltas over a command's run\n"
 "       kvmexit-read --list-vms                     VMs with per-VM counters\n"
+"       kvmexit-read --record FILE --interval SECONDS [--count N | -- CMD...]\n"
+"                                                   record the counters\n"
+"       kvmexit-read --timeline FILE [--top N] [--busiest N] [--marks MARKS]\n"
+"                    [--json | --tsv]               exits/s per interval\n"
 "\n"
 "Counts KVM VM exits per exit reason from /sys/kernel/debug/kvm_exits, and\n"
 "per VM from /sys/kernel/debug/kvm/<pid>-<fd>/exit_reasons (VMs created\n"
@@ -380,9 +529,11 @@ void kx_cli_help(struct kx_buf *b)
 "\n"
 "With -- CMD the report goes to standard error (or --output FILE) and the\n"
 "exit status is the command's (128+N if killed by signal N, 127 if it was\n"
-"not found, 126 if it could not be executed).\n"
+"not found, 126 if it could not be executed); with --record ... -- CMD too.\n"
+"A recording's times are seconds since boot (CLOCK_BOOTTIME), as the first\n"
+"field of /proc/uptime: marks taken with cut -d' ' -f1 /proc/uptime line up.\n"
 "\n"
 "Exit status: 0 ok, 1 runtime error, 2 usage error, 3 counters unavailable,\n"
-"4 permission denied, 5 malformed snapshot or counters file, 6 snapshots\n"
-"not comparable (see --force). See kvmexit-read(1).\n");
+"4 permission denied, 5 malformed snapshot, counters file or recording,\n"
+"6 snapshots not comparable (see --force). See kvmexit-read(1).\n");
 }

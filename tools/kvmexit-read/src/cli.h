@@ -21,11 +21,13 @@ enum kx_mode {
 	KX_MODE_WATCH,
 	KX_MODE_RUN, /* -- CMD [ARGS...] */
 	KX_MODE_LIST_VMS,
+	KX_MODE_RECORD,	  /* --record FILE --interval SECONDS [-- CMD] */
+	KX_MODE_TIMELINE, /* --timeline FILE */
 	KX_MODE_HELP,
 	KX_MODE_VERSION,
 };
 
-enum kx_format { KX_FMT_TEXT, KX_FMT_JSON, KX_FMT_PROM };
+enum kx_format { KX_FMT_TEXT, KX_FMT_JSON, KX_FMT_PROM, KX_FMT_TSV };
 
 #define KX_WATCH_MIN_NS 10000000ull		/* 0.01 s */
 #define KX_WATCH_MAX_SEC 86400ull		/* one day */
@@ -40,8 +42,13 @@ struct kx_opts {
 	const char *diff_a; /* --diff A [B] */
 	const char *diff_b; /* NULL: now */
 	const char *output; /* --output FILE */
-	struct kx_time interval;
+	struct kx_time interval; /* --watch SECONDS, --interval SECONDS */
 	uint64_t count; /* 0: forever */
+	const char *record;   /* --record FILE */
+	const char *timeline; /* --timeline FILE */
+	const char *marks;    /* --marks MARKS */
+	uint64_t top;	      /* --top N (default KX_TL_TOP_DEFAULT) */
+	uint64_t busiest;     /* --busiest N, 0: every interval */
 	int force;
 	int pretty; /* -p, --pretty: indented JSON */
 	char **cmd; /* NULL-terminated, after -- */
@@ -56,7 +63,8 @@ struct kx_opts {
 int kx_cli_parse(int argc, char **argv, const char *env_root,
 		 struct kx_opts *o, struct kx_err *e);
 
-/* "0.5", "2", "1.25": > 0, at most 9 decimals, 0.01 s to one day. */
+/* "0.5", "2", "1.25": > 0, at most 9 decimals, 0.01 s to one day (the
+ * SECONDS of --watch and --interval). */
 int kx_parse_seconds(const char *s, struct kx_time *t);
 
 void kx_cli_help(struct kx_buf *b);

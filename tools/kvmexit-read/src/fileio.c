@@ -159,15 +159,76 @@ static int fail_errno(struct kx_err *e, int err, const char *what,
 		       path, what, strerror(err));
 }
 
+int kx_create_temp(const char *path, const char *what, char **tmp,
+		   struct kx_err *e)
+{
+	const char *slash = strrchr(path, '/'), *base;
+	size_t dirlen, tlen;
+	mode_t mask;
+	int fd, err;
+
+	*tmp = NULL;
+	if (!*path)
+		return -kx_fail(e, KX_EXIT_USAGE, "empty output file name");
+	base = slash ? slash + 1 : path;
+	if (!*base)
+		return -kx_fail(e, KX_EXIT_USAGE,
+				"%s: output file name ends with '/'", path);
+	dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	tlen = strlen(path) + 16;
+	*tmp = malloc(tlen);
+	if (!*tmp)
+		return -kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+	/* DIR/.BASE.XXXXXX: hidden, and no *.prom match for node_exporter */
+	snprintf(*tmp, tlen, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
+	fd = mkostemp(*tmp, O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		free(*tmp);
+		*tmp = NULL;
+		return -fail_errno(e, err, what, path);
+	}
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask)) {
+		err = errno;
+		close(fd);
+		unlink(*tmp);
+		fail_errno(e, err, what, path);
+		free(*tmp);
+		*tmp = NULL;
+		return -e->code;
+	}
+	return fd;
+}
+
+void kx_fsync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	char *dir = malloc(dirlen + 2);
+	int dfd;
+
+	if (!dir)
+		return;
+	if (dirlen)
+		snprintf(dir, dirlen + 2, "%.*s", (int)dirlen, path);
+	else
+		strcpy(dir, ".");
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+}
+
 int kx_write_output(const char *path, const char *data, size_t len,
 		    struct kx_err *e)
 {
-	const char *slash, *base;
 	struct stat st;
-	size_t dirlen, tlen;
-	char *tmp, *dir;
-	mode_t mask;
-	int fd, dfd, err;
+	char *tmp;
+	int fd, err;
 
 	if (!path || !strcmp(path, "-")) {
 		if (kx_write_all(STDOUT_FILENO, data, len))
@@ -195,38 +256,11 @@ int kx_write_output(const char *path, const char *data, size_t len,
 			return fail_errno(e, errno, "write failed", path);
 		return 0;
 	}
-	slash = strrchr(path, '/');
-	base = slash ? slash + 1 : path;
-	if (!*base)
-		return kx_fail(e, KX_EXIT_USAGE,
-			       "%s: output file name ends with '/'", path);
-	dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	tlen = strlen(path) + 16;
-	tmp = malloc(tlen);
-	dir = malloc(dirlen + 2);
-	if (!tmp || !dir) {
-		free(tmp);
-		free(dir);
-		return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
-	}
-	/* DIR/.BASE.XXXXXX: hidden, and no *.prom match for node_exporter */
-	snprintf(tmp, tlen, "%.*s.%s.XXXXXX", (int)dirlen, path, base);
-	if (dirlen)
-		snprintf(dir, dirlen + 2, "%.*s", (int)dirlen, path);
-	else
-		strcpy(dir, ".");
-
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err = errno;
-		fail_errno(e, err, "cannot create temporary file in directory",
-			   path);
-		goto out;
-	}
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) || kx_write_all(fd, data, len) ||
-	    fsync(fd)) {
+	fd = kx_create_temp(path, "cannot create temporary file in directory",
+			    &tmp, e);
+	if (fd < 0)
+		return -fd;
+	if (kx_write_all(fd, data, len) || fsync(fd)) {
 		err = errno;
 		close(fd);
 		unlink(tmp);
@@ -247,16 +281,10 @@ int kx_write_output(const char *path, const char *data, size_t len,
 		goto out;
 	}
 	/* make the rename itself durable; some file systems refuse: ignore */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
+	kx_fsync_dir(path);
 	free(tmp);
-	free(dir);
 	return 0;
 out:
 	free(tmp);
-	free(dir);
 	return e->code;
 }

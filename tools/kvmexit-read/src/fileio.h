@@ -25,6 +25,17 @@ int kx_read_counters_file(const char *path, size_t max, char **out,
 /* Writes len bytes to fd, retrying short writes and EINTR; 0 or -1/errno. */
 int kx_write_all(int fd, const char *p, size_t len);
 
+/* Creates the hidden temporary file ".NAME.XXXXXX" beside path (mode
+ * 0666 minus the umask, close-on-exec) for writing, to be renamed over
+ * path once complete: its fd, its name in *tmp (malloc'd; free it), or
+ * minus an exit code (e names path). what says what could not be created
+ * ("cannot create temporary file in directory"). */
+int kx_create_temp(const char *path, const char *what, char **tmp,
+		   struct kx_err *e);
+/* fsync of the directory of path (after a rename); errors are ignored, as
+ * some file systems refuse it */
+void kx_fsync_dir(const char *path);
+
 /* Writes data to path, or to standard output if path is NULL or "-".
  * A file is replaced atomically: a hidden temporary file in the same
  * directory (".NAME.XXXXXX") is written, fsync'ed and renamed over path,

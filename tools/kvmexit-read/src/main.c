@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* kvmexit-read: print, save, diff, watch and reset the KVM exit counters
- * of /sys/kernel/debug/kvm_exits. See Documentation/kvmexit-read.rst. */
+/* kvmexit-read: print, save, diff, watch, record and reset the KVM exit
+ * counters of /sys/kernel/debug/kvm_exits. See
+ * Documentation/kvmexit-read.rst. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -27,7 +28,7 @@ int main(int argc, char **argv)
 	}
 	kx_source_all(&o.src, o.root);
 	/* --diff checks --vm against its snapshots' scope instead */
-	if (o.vm && o.mode != KX_MODE_DIFF) {
+	if (o.vm && o.mode != KX_MODE_DIFF && o.mode != KX_MODE_TIMELINE) {
 		struct kx_vm vm;
 		char root[KX_PATH_MAX];
 
@@ -74,6 +75,14 @@ int main(int argc, char **argv)
 		r = kx_mode_run(&o, &status, &e);
 		if (!r)
 			return status;
+		break;
+	case KX_MODE_RECORD:
+		r = kx_mode_record(&o, &status, &e);
+		if (!r)
+			return status;
+		break;
+	case KX_MODE_TIMELINE:
+		r = kx_mode_timeline(&o, &e);
 		break;
 	}
 	if (r)

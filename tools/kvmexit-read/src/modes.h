@@ -30,4 +30,11 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e);
 /* run.c: *status is the command's status mapped like a shell's */
 int kx_mode_run(const struct kx_opts *o, int *status, struct kx_err *e);
 
+/* record.c: *status is the command's (with -- CMD), else 0, or
+ * KX_EXIT_UNAVAILABLE if the counters went away during the recording */
+int kx_mode_record(const struct kx_opts *o, int *status, struct kx_err *e);
+
+/* timeline_mode.c */
+int kx_mode_timeline(const struct kx_opts *o, struct kx_err *e);
+
 #endif

@@ -168,6 +168,30 @@ int kx_parse_time(const char *p, size_t n, struct kx_time *t)
 	return 0;
 }
 
+int kx_parse_decimal(const char *p, size_t n, struct kx_time *t)
+{
+	const char *dot = memchr(p, '.', n);
+	size_t ip = dot ? (size_t)(dot - p) : n, fp = dot ? n - ip - 1 : 0, i;
+	uint64_t sec = 0, ns = 0;
+
+	if (ip == 0 && fp == 0)
+		return -1; /* "" or "." */
+	if (dot && (fp == 0 || fp > 9))
+		return -1;
+	if (ip && kx_parse_u64(p, ip, &sec))
+		return -1;
+	for (i = 0; i < fp; i++) {
+		if (dot[1 + i] < '0' || dot[1 + i] > '9')
+			return -1;
+		ns = ns * 10 + (uint64_t)(dot[1 + i] - '0');
+	}
+	for (; i < 9; i++)
+		ns *= 10;
+	t->sec = sec;
+	t->nsec = (uint32_t)ns;
+	return 0;
+}
+
 double kx_time_sub(const struct kx_time *a, const struct kx_time *b)
 {
 	double s, ns;
@@ -178,4 +202,13 @@ double kx_time_sub(const struct kx_time *a, const struct kx_time *b)
 		s = -(double)(b->sec - a->sec);
 	ns = (double)a->nsec - (double)b->nsec;
 	return s + ns / 1e9;
+}
+
+int kx_time_cmp(const struct kx_time *a, const struct kx_time *b)
+{
+	if (a->sec != b->sec)
+		return a->sec < b->sec ? -1 : 1;
+	if (a->nsec != b->nsec)
+		return a->nsec < b->nsec ? -1 : 1;
+	return 0;
 }

@@ -57,7 +57,14 @@ int kx_check_word(const char *p, size_t n, size_t max);
 /* "SECONDS.NNNNNNNNN" (1..18 digits, '.', exactly 9 digits): 0 ok, -1 not */
 int kx_parse_time(const char *p, size_t n, struct kx_time *t);
 
+/* A plain decimal number of seconds, "12", "12.5" or ".5": digits, at
+ * most one '.', 1 to 9 digits after it, no sign or exponent, the integer
+ * part within 64 bits: 0 ok, -1 not */
+int kx_parse_decimal(const char *p, size_t n, struct kx_time *t);
+
 /* a - b in seconds (negative if b is later) */
 double kx_time_sub(const struct kx_time *a, const struct kx_time *b);
+/* <0, 0, >0 as a is before, at or after b */
+int kx_time_cmp(const struct kx_time *a, const struct kx_time *b);
 
 #endif

@@ -197,3 +197,19 @@ int kx_clocks(struct kx_time *wall, struct kx_time *boot, struct kx_err *e)
 
 	return r ? r : get_clock(CLOCK_BOOTTIME, "CLOCK_BOOTTIME", boot, e);
 }
+
+void kx_ts_add(struct timespec *t, const struct kx_time *d)
+{
+	t->tv_sec += (time_t)d->sec;
+	t->tv_nsec += (long)d->nsec;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+int kx_ts_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}

@@ -38,4 +38,9 @@ void kx_kernel_release(char out[KX_KERNEL_MAX]);
 /* CLOCK_REALTIME and CLOCK_BOOTTIME */
 int kx_clocks(struct kx_time *wall, struct kx_time *boot, struct kx_err *e);
 
+/* Deadlines on CLOCK_MONOTONIC (--watch, --record): t += d, and a < b */
+struct timespec;
+void kx_ts_add(struct timespec *t, const struct kx_time *d);
+int kx_ts_before(const struct timespec *a, const struct timespec *b);
+
 #endif

@@ -8,24 +8,9 @@
 
 #include "diff.h"
 #include "output.h"
+#include "probe.h"
 #include "snapshot.h"
 #include "vm.h"
-
-static void ts_add(struct timespec *t, const struct kx_time *d)
-{
-	t->tv_sec += (time_t)d->sec;
-	t->tv_nsec += (long)d->nsec;
-	if (t->tv_nsec >= 1000000000L) {
-		t->tv_sec++;
-		t->tv_nsec -= 1000000000L;
-	}
-}
-
-static int ts_before(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec < b->tv_sec ||
-	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
-}
 
 int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 {
@@ -56,7 +41,7 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 			goto out;
 	}
 	for (seq = 1; !o->count || seq <= o->count; seq++) {
-		ts_add(&deadline, &o->interval);
+		kx_ts_add(&deadline, &o->interval);
 		while ((r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
 					    &deadline, NULL)) == EINTR)
 			;
@@ -88,7 +73,7 @@ int kx_mode_watch(const struct kx_opts *o, struct kx_err *e)
 		cur = !cur;
 		/* fell behind (suspend, slow reads): restart the schedule */
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (ts_before(&deadline, &now))
+		if (kx_ts_before(&deadline, &now))
 			deadline = now;
 	}
 	r = 0;

@@ -671,6 +671,360 @@ for bad_s in 0 -1 abc 1e3 0.001 86401 '' 0.5s; do
 done
 tap "--watch rejects bad intervals (exit 2)"
 
+# --- record and timeline ---------------------------------------------------
+# complete FILE: every line is one JSON object ending in a newline
+complete() {
+	[ -s "$1" ] || { bad "$1 is empty or missing"; return; }
+	[ "$(tail -c 1 "$1" | od -An -c | tr -d ' ')" = '\n' ] || bad "$1: last line has no newline"
+	jq -c . "$1" >/dev/null 2>&1 || bad "$1: not JSON Lines: $(head -c 300 "$1")"
+}
+# samples FILE: the number of sample lines (all but the header)
+samples() { echo $(($(wc -l <"$1") - 1)); }
+VMX_REASONS='{"EXTERNAL_INTERRUPT":17,"CPUID":1000,"HLT":1,"IO_INSTRUCTION":1000,"MSR_WRITE":250,"EPT_VIOLATION":1}'
+
+mkdir "$T/rec"
+up0=$(cut -d' ' -f1 /proc/uptime)
+run "$B" --root "$F/vmx-basic" --record "$T/rec/c3.jsonl" --interval 0.01 --count 3
+up1=$(cut -d' ' -f1 /proc/uptime)
+check_rc 0; check_out ""; check_err ""
+complete "$T/rec/c3.jsonl"
+[ "$(wc -l <"$T/rec/c3.jsonl")" = 4 ] || bad "lines: $(cat "$T/rec/c3.jsonl")"
+got=$(head -1 "$T/rec/c3.jsonl" | jq -c '[.type, .format, .source, .vm, .vendor, .clock, .interval_seconds, .command, (.boot_id | length)]')
+[ "$got" = '["recording",1,"'"$F/vmx-basic"'",null,"vmx","boottime",0.01,null,36]' ] || bad "header: $got"
+got=$(tail -n +2 "$T/rec/c3.jsonl" | jq -s -c "[(map(.total) | unique), (map(.reasons == $VMX_REASONS) | unique), (map(has(\"reset\")) | unique), (map(keys) | unique)]")
+[ "$got" = '[[2269],[true],[false],[["reasons","t","total"]]]' ] || bad "samples: $got"
+# t: seconds since boot with 6 decimals, increasing, on the clock of
+# /proc/uptime (which has 2 decimals, cut), 10 ms apart at least
+tail -n +2 "$T/rec/c3.jsonl" | grep -Evq '^\{"t":[0-9]+\.[0-9]{6},' && bad "t format: $(cat "$T/rec/c3.jsonl")"
+tail -n +2 "$T/rec/c3.jsonl" | jq -r .t | awk -v a="$up0" -v b="$up1" '
+	NR > 1 && $1 < prev + 0.0099 { exit 1 } $1 < a || $1 > b + 0.01 { exit 1 } { prev = $1 }' ||
+	bad "t not within /proc/uptime $up0..$up1, 10 ms apart: $(tail -n +2 "$T/rec/c3.jsonl" | jq -r .t | tr '\n' ' ')"
+[ "$(ls -A "$T/rec")" = c3.jsonl ] || bad "files left: $(ls -A "$T/rec")"
+tap "--record --count 3 --interval 0.01: a header and 3 samples with the fixture's counts, t from CLOCK_BOOTTIME = /proc/uptime"
+
+run "$B" --root "$F/vmx-basic" --record - --interval 0.01 --count 2
+check_rc 0; check_err ""
+[ "$(printf '%s\n' "$out" | jq -c -s '[.[0].type, (.[1:] | map(.total))]')" = '["recording",[2269,2269]]' ] || bad "stdout: $out"
+tap "--record - writes the recording to standard output"
+
+run "$B" --root "$F/vmx-basic" --record "$T/rec/x7.jsonl" --interval 0.01 -- sh -c 'sleep 0.05; exit 7'
+check_rc 7; check_out ""; check_err ""
+complete "$T/rec/x7.jsonl"
+[ "$(samples "$T/rec/x7.jsonl")" -ge 2 ] || bad "samples: $(cat "$T/rec/x7.jsonl")"
+[ "$(head -1 "$T/rec/x7.jsonl" | jq -r .command)" = "sh -c sleep 0.05; exit 7" ] || bad "command: $(head -1 "$T/rec/x7.jsonl")"
+run "$B" --root "$F/vmx-basic" --record "$T/rec/k.jsonl" --interval 0.01 -- sh -c 'kill -TERM $$'
+check_rc 143; check_err ""
+complete "$T/rec/k.jsonl"
+run "$B" --root "$F/vmx-basic" --record "$T/rec/n.jsonl" --interval 0.01 -- "$T/no-such-command"
+check_rc 127
+check_err "kvmexit-read: cannot execute '$T/no-such-command': No such file or directory"
+[ -e "$T/rec/n.jsonl" ] && bad "a recording of a command that never ran"
+tap "--record -- CMD: a sample before, every interval, one at the exit; the command's exit status (7, 143, 127)"
+
+# counters rewritten while recording: up (CPUID 1700), then down (CPUID
+# 10): the first sample with the lower value says "reset": true. No sleeps
+# to race: the command waits for the higher value in the recording.
+cp -r "$F/vmx-basic" "$T/rec/tree"
+sed 's/CPUID 1000$/CPUID 1700/' "$F/vmx-basic/by_reason" >"$T/rec/hi"
+sed 's/CPUID 1000$/CPUID 10/' "$F/vmx-basic/by_reason" >"$T/rec/lo"
+run "$B" --root "$T/rec/tree" --record "$T/rec/r.jsonl" --interval 0.01 -- sh -c "
+	cp '$T/rec/hi' '$T/rec/tree/n'; mv '$T/rec/tree/n' '$T/rec/tree/by_reason'
+	i=0; until grep -q '\"CPUID\":1700' '$T/rec/r.jsonl' 2>/dev/null || [ \$i -ge 600 ]; do sleep 0.1; i=\$((i + 1)); done
+	cp '$T/rec/lo' '$T/rec/tree/n'; mv '$T/rec/tree/n' '$T/rec/tree/by_reason'"
+check_rc 0; check_err ""
+complete "$T/rec/r.jsonl"
+# the first sample with CPUID 10 is the one (the only one) with a reset
+got=$(tail -n +2 "$T/rec/r.jsonl" | jq -s -c '[(map(.reset // false) | index(true)) == (map(.reasons.CPUID) | index(10)),
+	(map(select(.reset)) | length), (map(.reasons.CPUID) | unique), (map(.total) | .[0])]')
+[ "$got" = '[true,1,[10,1000,1700],2269]' ] || bad "samples: $got: $(cat "$T/rec/r.jsonl")"
+run "$B" --timeline "$T/rec/r.jsonl"
+check_rc 0
+[ "$(printf '%s\n' "$out" | grep -c '  reset ')" = 1 ] || bad "timeline: $out"
+contains "$out" "1 with a counter reset, counted from the reset)" "timeline"
+tap "--record: counters that went down mid-recording flag that sample \"reset\": true; --timeline shows reset, no rate"
+
+# the counters go away (the kvm module unloaded): the recording keeps its
+# samples and ends, with one note
+cp -r "$F/vmx-basic" "$T/rec/gone"
+run "$B" --root "$T/rec/gone" --record "$T/rec/g.jsonl" --interval 0.01 -- sh -c "
+	i=0; until [ \$(wc -l 2>/dev/null <'$T/rec/g.jsonl' || echo 0) -ge 3 ] || [ \$i -ge 600 ]; do sleep 0.1; i=\$((i + 1)); done
+	rm -rf '$T/rec/gone'; sleep 0.1; exit 4"
+check_rc 4
+complete "$T/rec/g.jsonl"
+ns=$(samples "$T/rec/g.jsonl")
+[ "$ns" -ge 2 ] || bad "samples: $ns"
+check_err "kvmexit-read: counters went away after $ns samples; the recording ends there ($T/rec/gone/vendor: No such file or directory)"
+cp -r "$F/vmx-basic" "$T/rec/gone"
+"$B" --root "$T/rec/gone" --record "$T/rec/g2.jsonl" --interval 0.01 >"$T/rec/g2.out" 2>"$T/rec/g2.err" &
+rpid=$!
+i=0; until [ "$(wc -l 2>/dev/null <"$T/rec/g2.jsonl" || echo 0)" -ge 3 ] || [ $i -ge 600 ]; do sleep 0.1; i=$((i + 1)); done
+rm -rf "$T/rec/gone"
+wait $rpid
+rc=$?
+check_rc 3
+complete "$T/rec/g2.jsonl"
+ns=$(samples "$T/rec/g2.jsonl")
+[ "$(cat "$T/rec/g2.err")" = "kvmexit-read: counters went away after $ns samples; the recording ends there ($T/rec/gone/vendor: No such file or directory)" ] ||
+	bad "stderr: $(cat "$T/rec/g2.err")"
+run "$B" --timeline "$T/rec/g2.jsonl"
+check_rc 0
+tap "--record: counters gone mid-recording: complete samples kept, one note; -- CMD's status, else exit 3"
+
+# SIGTERM (and SIGINT) end a recording without a command: exit 0, complete
+"$B" --root "$F/vmx-basic" --record "$T/rec/s.jsonl" --interval 0.01 >"$T/rec/s.out" 2>"$T/rec/s.err" &
+rpid=$!
+i=0; until [ "$(wc -l 2>/dev/null <"$T/rec/s.jsonl" || echo 0)" -ge 3 ] || [ $i -ge 600 ]; do sleep 0.1; i=$((i + 1)); done
+kill -TERM $rpid
+wait $rpid
+rc=$?
+check_rc 0
+[ -s "$T/rec/s.err" ] && bad "stderr: $(cat "$T/rec/s.err")"
+complete "$T/rec/s.jsonl"
+[ "$(samples "$T/rec/s.jsonl")" -ge 2 ] || bad "samples"
+# (SIGINT as the default action, even if this script runs with it ignored)
+run python3 -c "
+import os, signal, subprocess, sys, time
+p = subprocess.Popen(['$B', '--root', '$F/vmx-basic', '--record', '$T/rec/i.jsonl', '--interval', '0.01'],
+                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+for _ in range(600):
+    time.sleep(0.1)
+    if os.path.exists('$T/rec/i.jsonl') and open('$T/rec/i.jsonl').read().count('\\n') >= 3:
+        break
+p.send_signal(signal.SIGINT)
+try:
+    sys.exit(p.wait(timeout=60))
+except subprocess.TimeoutExpired:
+    p.kill()
+    sys.exit(99)"
+check_rc 0
+complete "$T/rec/i.jsonl"
+tap "--record without a command stops at SIGTERM or SIGINT: exit 0, the file complete"
+
+for bad_s in 0 -1 abc nan inf 1e3 0.001 86401 '' 0.5s; do
+	run "$B" --root "$F/vmx-basic" --record "$T/rec/b.jsonl" --interval "$bad_s" --count 2
+	check_rc 2
+	contains "$err" "kvmexit-read: --interval: " "stderr"
+done
+[ -e "$T/rec/b.jsonl" ] && bad "file created"
+while IFS='|' read -r args msg; do
+	# shellcheck disable=SC2086
+	run "$B" $args
+	check_rc 2
+	check_err "kvmexit-read: $msg
+Try 'kvmexit-read --help' for more information."
+done <<'LIST'
+--record f|--record needs --interval SECONDS
+--interval 1|--interval only applies to --record
+--record f --interval 1 --count 1|--count: a recording needs at least 2 samples, not 1
+--record f --interval 1 --count 3 -- true|--count cannot be combined with -- CMD: the recording ends when the command exits
+--record - --interval 1 -- true|--record - -- CMD: the command's output would mix with the recording on standard output; record to a file
+--record f --interval 1 --json|--json does not apply to --record (a recording is JSON Lines already)
+--record f --interval 1 --output g|--output does not apply to --record (the recording goes to its FILE)
+--timeline f --top 513|--top: bad number '513' (0 to 512)
+--timeline f --busiest 0|--busiest: bad number '0' (1 to 1000000000)
+--timeline f --json --top 3|--top does not apply to --json (it lists every reason)
+--timeline f --tsv --marks m|--marks does not apply to --tsv (plot the marks file itself)
+--timeline f --tsv --json|--tsv and --json cannot be combined
+--tsv|--tsv only applies to --timeline
+--marks m --watch 1|--marks only applies to --timeline
+--timeline f --vm 12|--vm does not apply to --timeline (the recording says what it recorded)
+LIST
+tap "--record and --timeline usage errors: exit 2 with the reason (intervals as --watch: 0.01 to 86400)"
+
+# an unwritable FILE: named, before the command starts, nothing left behind
+echo old >"$T/rec/keep.jsonl"
+mkdir "$T/rec/dir"
+while IFS='|' read -r want file msg; do
+	run "$B" --root "$F/vmx-basic" --record "$file" --interval 0.01 -- touch "$T/rec/ran"
+	check_rc "$want"
+	check_err "kvmexit-read: $file: $msg"
+	[ -e "$T/rec/ran" ] && bad "$file: the command ran"
+	rm -f "$T/rec/ran"
+done <<LIST
+1|$T/rec/nodir/r.jsonl|cannot create the recording: No such file or directory
+1|$T/rec/dir|cannot create the recording: Is a directory
+1|/dev/full|write failed: No space left on device
+LIST
+mkdir "$T/rec/ro"
+chmod 555 "$T/rec/ro"
+as_nobody "$B" --root "$F/vmx-basic" --record "$T/rec/ro/r.jsonl" --interval 0.01 -- touch "$T/rec/ran"
+check_rc 4
+check_err "kvmexit-read: $T/rec/ro/r.jsonl: cannot create the recording: Permission denied"
+[ -e "$T/rec/ran" ] && bad "the command ran"
+# counters unavailable: no recording, an older FILE stays
+run "$B" --root "$T/nonexistent" --record "$T/rec/keep.jsonl" --interval 0.01 -- touch "$T/rec/ran"
+check_rc 3
+[ "$(cat "$T/rec/keep.jsonl")" = old ] || bad "keep.jsonl replaced"
+[ -e "$T/rec/ran" ] && bad "the command ran"
+[ -z "$(find "$T/rec/dir" "$T/rec/ro" -mindepth 1)" ] || bad "files left: $(find "$T/rec/dir" "$T/rec/ro" -mindepth 1)"
+[ -z "$(find "$T/rec" -name '.*.jsonl.*')" ] || bad "temporary files left: $(find "$T/rec" -name '.*.jsonl.*')"
+tap "--record to a missing directory, a directory, /dev/full, without permission: named, exit 1 or 4, command not run, nothing left"
+
+# a write error mid-recording (here the file size limit, EFBIG) cuts the
+# file back to its last complete line
+run sh -c "trap '' XFSZ; ulimit -f 2; exec '$B' --root '$F/vmx-basic' --record '$T/rec/u.jsonl' --interval 0.01 --count 1000"
+check_rc 1
+complete "$T/rec/u.jsonl"
+ns=$(samples "$T/rec/u.jsonl")
+check_err "kvmexit-read: $T/rec/u.jsonl: write failed: File too large (cut back to its last complete line: $ns samples)"
+[ "$(wc -c <"$T/rec/u.jsonl")" -le 1024 ] || bad "size"
+run "$B" --timeline "$T/rec/u.jsonl"
+check_rc 0
+tap "--record: a write error cuts the file back to its last complete line, exit 1 naming the file"
+
+VR="--root $F/vm/kvm_exits"
+run "$B" $VR --vm 1234-11 --record "$T/rec/vm.jsonl" --interval 0.01 --count 2
+check_rc 0
+got=$(jq -s -c '[.[0].vm, .[0].source, .[1].total, .[1].reasons.CPUID]' "$T/rec/vm.jsonl")
+[ "$got" = '["1234-11","'"$F/vm/kvm/1234-11"'",553,500]' ] || bad "vm: $got"
+tap "--record --vm: the VM's counters, the header names the VM"
+
+# --timeline of a hand-made recording: exact rates
+cat >"$T/rec/good.jsonl" <<'EOF'
+{"type":"recording","format":1,"source":"/test/kvm_exits","vm":null,"vendor":"vmx","command":null}
+{"t":100.000000,"total":1000,"reasons":{"CPUID":600,"HLT":300,"IO_INSTRUCTION":100}}
+{"t":100.500000,"total":2100,"reasons":{"CPUID":1600,"HLT":400,"IO_INSTRUCTION":100}}
+{"t":101.500000,"total":4150,"reasons":{"CPUID":2600,"HLT":400,"IO_INSTRUCTION":1100,"MSR_WRITE":50}}
+{"t":102.000000,"total":110,"reset":true,"reasons":{"CPUID":100,"HLT":10}}
+{"t":104.000000,"total":5600,"reasons":{"CPUID":5100,"HLT":410,"other":90}}
+EOF
+G=$T/rec/good.jsonl
+run "$B" --timeline "$G"
+check_rc 0; check_err ""
+check_out "$G: 5 samples of /test/kvm_exits (vmx), 4.000 s from t 100.000000
+START  INTERVAL   EXITS/s     CPUID  IO_INSTRUCTION     HLT  MSR_WRITE  other
+0.000     0.500  2,200.00  2,000.00            0.00  200.00       0.00   0.00
+0.500     1.000  2,050.00  1,000.00        1,000.00    0.00      50.00   0.00
+1.500     0.500     reset         -               -       -          -      -
+2.000     2.000  2,745.00  2,500.00            0.00  200.00       0.00  45.00
+total: 8,750 exits in 4.000 s, 2,187.50 exits/s (4 intervals, 1 with a counter reset, counted from the reset)"
+run "$B" --timeline - --top 1 <"$G"
+check_rc 0
+check_out "(standard input): 5 samples of /test/kvm_exits (vmx), 4.000 s from t 100.000000
+START  INTERVAL   EXITS/s     CPUID     other
+0.000     0.500  2,200.00  2,000.00    200.00
+0.500     1.000  2,050.00  1,000.00  1,050.00
+1.500     0.500     reset         -         -
+2.000     2.000  2,745.00  2,500.00    245.00
+total: 8,750 exits in 4.000 s, 2,187.50 exits/s (4 intervals, 1 with a counter reset, counted from the reset)"
+tap "--timeline: exact per-interval rates, top reasons then other, reset intervals, the summary"
+
+run "$B" --timeline "$G" --busiest 2 --top 0
+check_rc 0
+check_out "$G: 5 samples of /test/kvm_exits (vmx), 4.000 s from t 100.000000; the 2 busiest of 4 intervals
+START  INTERVAL   EXITS/s     other
+2.000     2.000  2,745.00  2,745.00
+0.000     0.500  2,200.00  2,200.00
+total: 8,750 exits in 4.000 s, 2,187.50 exits/s (4 intervals, 1 with a counter reset, counted from the reset)"
+run "$B" --timeline "$G" --busiest 10 --tsv --top 0
+check_out "t	interval	total	other
+102.000000	2.000000	2745.00	2745.00
+100.000000	0.500000	2200.00	2200.00
+100.500000	1.000000	2050.00	2050.00"
+tap "--timeline --busiest N: the N highest rates, highest first, resets left out"
+
+printf '# marks: seconds since boot\n100.25 boot start\n\n101.5\tL2 init\n99 before it\n104 the end\n104.000001 after it' >"$T/rec/marks"
+run "$B" --timeline "$G" --marks "$T/rec/marks" --top 2
+check_rc 0
+check_out "$G: 5 samples of /test/kvm_exits (vmx), 4.000 s from t 100.000000
+START  INTERVAL   EXITS/s     CPUID  IO_INSTRUCTION   other
+--- -1.000 s before it (before the recording)
+--- 0.250 s boot start
+0.000     0.500  2,200.00  2,000.00            0.00  200.00
+0.500     1.000  2,050.00  1,000.00        1,000.00   50.00
+--- 1.500 s L2 init
+1.500     0.500     reset         -               -       -
+--- 4.000 s the end
+2.000     2.000  2,745.00  2,500.00            0.00  245.00
+--- 4.000 s after it (after the recording)
+total: 8,750 exits in 4.000 s, 2,187.50 exits/s (4 intervals, 1 with a counter reset, counted from the reset)"
+run "$B" --timeline "$G" --marks "$T/rec/marks" --json
+check_rc 0
+got=$(printf '%s\n' "$out" | jq -c -s 'map([.seq, .reset, .exits_per_second, (.marks | map(.label))])')
+[ "$got" = '[[1,false,2200,["boot start"]],[2,false,2050,[]],[3,true,null,["L2 init"]],[4,false,2745,["the end"]]]' ] || bad "json: $got"
+got=$(printf '%s\n' "$out" | jq -c -s '.[3] | [.type, .format, .t, .elapsed_seconds, .interval_seconds, .total, .reasons]')
+[ "$got" = '["timeline",1,102,2,2,5490,[{"name":"CPUID","delta":5000,"per_second":2500},{"name":"HLT","delta":400,"per_second":200},{"name":"other","delta":90,"per_second":45}]]' ] ||
+	bad "json: $got"
+tap "--timeline --marks: each mark before the row of its interval (before/after the recording too); --json: mark labels per interval"
+
+run "$B" --timeline "$G" --tsv
+check_rc 0; check_err ""
+check_out "t	interval	total	CPUID	IO_INSTRUCTION	HLT	MSR_WRITE	other
+100.000000	0.500000	2200.00	2000.00	0.00	200.00	0.00	0.00
+100.500000	1.000000	2050.00	1000.00	1000.00	0.00	50.00	0.00
+101.500000	0.500000	0.00	0.00	0.00	0.00	0.00	0.00
+102.000000	2.000000	2745.00	2500.00	0.00	200.00	0.00	45.00"
+tap "--timeline --tsv: the header t interval total R1 ... other, plain numbers, reset intervals as 0"
+
+# the marks file: errors name MARKS:LINE
+while IFS='|' read -r text msg; do
+	printf '%b' "$text" >"$T/rec/m"
+	run "$B" --timeline "$G" --marks "$T/rec/m"
+	check_rc 5; check_out ""
+	check_err "kvmexit-read: $T/rec/m:$msg"
+done <<'LIST'
+100 a\nabc x\n|2: bad time 'abc' (expected seconds since boot, e.g. 12.34, as the first field of /proc/uptime)
+100\n|1: no label after the time
+-3 x\n|1: bad time '-3' (expected seconds since boot, e.g. 12.34, as the first field of /proc/uptime)
+1 a\033[31m\n|1: control character 0x1b in the label (column 4)
+LIST
+run "$B" --timeline "$G" --marks "$T/rec/none"
+check_rc 5; check_err "kvmexit-read: $T/rec/none: No such file or directory"
+tap "--marks: a bad line is MARKS:LINE: what is wrong, exit 5"
+
+# corrupt and truncated recordings: FILE:LINE: what is wrong, exit 5
+H='{"type":"recording","format":1,"source":"/s"}'
+S1='{"t":1.0,"total":1,"reasons":{"A":1}}'
+while IFS='|' read -r text msg; do
+	printf '%b' "$text" >"$T/rec/c.jsonl"
+	run "$B" --timeline "$T/rec/c.jsonl"
+	check_rc 5; check_out ""
+	check_err "kvmexit-read: $T/rec/c.jsonl$msg"
+done <<LIST
+$H\n$S1\n{"t":2.0,"total":2,"reasons":{"A":2}}|:3: last line has no newline (file truncated?)
+$H\n$S1\n{"t":2.0,"total":2,"reasons":{"A":2}\n|:3: bad JSON: column 37: expected ',' or '}'
+$H\n$S1\n{"t":2.0,"reasons":{"A":2}}\n|:3: missing "total" (not a sample?)
+$H\n$S1\n{"t":0.5,"total":2,"reasons":{"A":2}}\n|:3: t 0.500000 is not after the previous sample's 1.000000 (t goes backwards)
+$H\n$S1\n{"t":2.0,"total":3,"reasons":{"A":2}}\n|:3: total 3 does not match the reasons, which add up to 2 (file corrupted?)
+$H\n$S1\n$H\n|:3: a line of type 'recording' where a sample was expected (two recordings in one file?)
+{"type":"interval","format":1}\n|:1: not a kvmexit-read recording (its first line is {"type":"recording",...}, written by --record); this is of type 'interval'
+{"type":"recording","format":2,"source":"/s"}\n|:1: recording format '2' is not supported (this kvmexit-read reads format 1)
+$H\n$S1\n|: only 1 sample: a timeline needs at least 2 (record longer, or with a shorter --interval)
+$H\n|: no samples: a timeline needs at least 2 (record longer, or with a shorter --interval)
+|:1: empty file, not a kvmexit-read recording
+LIST
+run "$B" --timeline "$S/a.snap"
+check_rc 5
+check_err "kvmexit-read: $S/a.snap:1: not a kvmexit-read recording (its first line is {\"type\":\"recording\",...}, written by --record): bad JSON, column 1: expected a JSON object ('{')"
+head -c 70000 /dev/zero | tr '\0' x >"$T/rec/long.jsonl"
+run "$B" --timeline "$T/rec/long.jsonl"
+check_rc 5; check_err "kvmexit-read: $T/rec/long.jsonl:1: line too long (more than 65536 bytes)"
+{ echo "$H"; i=0; while [ $i -lt 513 ]; do echo "{\"t\":$((i + 1)),\"total\":1,\"reasons\":{\"R$i\":1}}"; i=$((i + 1)); done; } >"$T/rec/many.jsonl"
+run "$B" --timeline "$T/rec/many.jsonl"
+check_rc 5; check_err "kvmexit-read: $T/rec/many.jsonl:514: too many different reasons in the recording (more than 512)"
+run "$B" --timeline "$T/rec/none.jsonl"
+check_rc 5; check_err "kvmexit-read: $T/rec/none.jsonl: No such file or directory"
+# every cut of a real recording short of a line end is refused, naming
+# the line; every cut at a line end reads
+"$B" --root "$F/vmx-basic" --record "$T/rec/cut.jsonl" --interval 0.01 --count 3
+size=$(wc -c <"$T/rec/cut.jsonl")
+i=1
+while [ $i -lt "$size" ]; do
+	head -c $i "$T/rec/cut.jsonl" >"$T/rec/cut1"
+	lines=$(wc -l <"$T/rec/cut1")
+	"$B" --timeline "$T/rec/cut1" >/dev/null 2>"$T/rec/cut.err"
+	rc=$?
+	if [ "$(tail -c 1 "$T/rec/cut1" | od -An -c | tr -d ' ')" = '\n' ]; then
+		[ $lines -ge 3 ] && [ $rc != 0 ] && bad "cut at $i: exit $rc"
+	else
+		[ $rc = 5 ] || bad "cut at $i: exit $rc"
+		grep -q "^kvmexit-read: $T/rec/cut1:$((lines + 1)): last line has no newline (file truncated?)$" "$T/rec/cut.err" ||
+			bad "cut at $i: $(cat "$T/rec/cut.err")"
+	fi
+	i=$((i + 37))
+done
+tap "--timeline: truncated, corrupt, not a recording, too few samples, over the line and reason limits: FILE:LINE: what is wrong, exit 5"
+
 # --- usage ----------------------------------------------------------------
 for args in "--bogus" "--save" "--save a --diff b" "--json --prometheus" \
 	"--diff x --prometheus" "--count 2" "--force" "stray" "--" \

@@ -40,6 +40,22 @@ for d in "$here"/fixtures/vm/kvm_exits "$here"/fixtures/vm-bad/kvm_exits \
 	i=$((i + 1))
 	{ cat "$d/by_reason"; echo "--8<--"; cat "$d/time_by_reason"; } >"$seeds/seed-$i"
 done
+# a recording (and its marks), for the --timeline path
+i=$((i + 1))
+cat >"$seeds/seed-$i" <<'EOF'
+{"type":"recording","format":1,"source":"/test/kvm_exits","vm":null,"vendor":"vmx","command":null}
+{"t":100.000000,"total":1000,"reasons":{"CPUID":600,"HLT":300,"IO_INSTRUCTION":100}}
+{"t":100.500000,"total":2100,"reasons":{"CPUID":1600,"HLT":400,"IO_INSTRUCTION":100}}
+{"t":101.500000,"total":4150,"reasons":{"CPUID":2600,"HLT":400,"IO_INSTRUCTION":1100,"MSR_WRITE":50}}
+{"t":102.000000,"total":110,"reset":true,"reasons":{"CPUID":100,"HLT":10}}
+{"t":104.000000,"total":5600,"reasons":{"CPUID":5100,"HLT":410,"other":90,"q\"\\u0041":0}}
+--8<--
+# marks
+100.25 boot start
+101.5	L2 init
+99 before it
+104 the end
+EOF
 log=$out/fuzz.log
 "$bin" -max_total_time="$secs" -max_len=8192 -timeout=10 -rss_limit_mb=1024 \
 	-print_final_stats=1 -artifact_prefix="$art/" \

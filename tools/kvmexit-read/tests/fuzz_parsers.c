@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* libFuzzer target: feeds the input to every parser (by_reason, vendor,
- * total, snapshot formats 1 and 2), renders what parses, and if the input
- * holds two parts separated by a line "--8<--", parses them as by_reason
- * and its time file, and as two snapshots, which it diffs with and without
- * --force (and per vCPU). Any crash, sanitizer report or broken invariant aborts. */
+ * total, snapshot formats 1 and 2, a recording's lines, marks), renders
+ * what parses, and if the input holds two parts separated by a line
+ * "--8<--", parses them as by_reason and its time file, as two snapshots,
+ * which it diffs with and without --force (and per vCPU), and as a
+ * recording and its marks, whose timeline it renders. Any crash,
+ * sanitizer report or broken invariant aborts. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +13,10 @@
 #include "buf.h"
 #include "counters.h"
 #include "diff.h"
+#include "marks.h"
 #include "output.h"
 #include "snapshot.h"
+#include "timeline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -103,6 +107,82 @@ static void diff_both(const struct kx_snapshot *a, const struct kx_snapshot *b)
 	kx_buf_free(&out);
 }
 
+static struct kx_timeline tl;
+
+/* buf[0..len) as a recording, line by line; if it reads, the invariants
+ * of its intervals, and the timeline rendered with the marks of mbuf */
+static void timeline(const char *buf, size_t len, const char *mbuf,
+		     size_t mlen)
+{
+	struct kx_tl_view v = { &tl, NULL, 3, 0 };
+	struct kx_marks mk = { 0, NULL, NULL };
+	struct kx_lines at;
+	struct kx_tl_out o;
+	struct kx_err e;
+	size_t pos = 0, i, k, busy[64];
+	uint32_t top[8];
+	uint64_t sum;
+	char *m;
+	int r = 0;
+
+	kx_tl_free(&tl);
+	memset(&tl, 0, sizeof(tl));
+	kx_lines_init(&at, buf, len, "fuzz");
+	while (!r && pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - buf - pos) : len - pos;
+
+		at.lineno++;
+		if (memchr(buf + pos, '\0', n))
+			return;
+		r = kx_tl_line(&tl, buf + pos, n, &at, &e);
+		pos += n + 1;
+	}
+	if (r || kx_tl_finish(&tl, &e))
+		return;
+	for (i = 0, sum = 0; i < tl.ni; i++) {
+		uint64_t dsum = 0;
+
+		for (k = 0; k < tl.iv[i].n; k++)
+			dsum += tl.d[tl.iv[i].first + k].delta;
+		if (dsum != tl.iv[i].total || !(tl.iv[i].seconds > 0) ||
+		    kx_tl_locate(&tl, &tl.iv[i].t0) != (ssize_t)i)
+			abort();
+		sum += tl.iv[i].total;
+	}
+	if (sum != tl.total)
+		abort();
+	k = kx_tl_top(&tl, 8, top);
+	for (i = 1; i < k; i++)
+		if (tl.reason_total[top[i]] > tl.reason_total[top[i - 1]])
+			abort();
+	if (tl.ni <= 64) {
+		k = kx_tl_busiest(&tl, 64, busy);
+		for (i = 1; i < k; i++)
+			if (kx_tl_rate(&tl.iv[busy[i]], tl.iv[busy[i]].total) >
+			    kx_tl_rate(&tl.iv[busy[i - 1]],
+				       tl.iv[busy[i - 1]].total))
+				abort();
+	}
+	m = malloc(mlen + 1);
+	if (!m)
+		abort();
+	memcpy(m, mbuf, mlen);
+	m[mlen] = '\0';
+	if (kx_marks_parse(m, mlen, "marks", &mk, &e) == 0)
+		v.marks = &mk;
+	kx_buf_init(&o.b);
+	o.flush = NULL;
+	o.ctx = NULL;
+	kx_tl_table(&v, &o, &e);
+	kx_tl_tsv(&v, &o, &e);
+	kx_tl_json(&v, &o, &e);
+	v.busiest = 2;
+	kx_tl_table(&v, &o, &e);
+	kx_buf_free(&o.b);
+	kx_marks_free(&mk);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *buf = (const char *)data, *cut;
@@ -158,6 +238,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    kx_snapshot_parse(cut + 7, size - (size_t)(cut - buf) - 7, "b", &sb,
 			      &e) == 0)
 		diff_both(&sa, &sb);
+	/* a recording, and after "--8<--" its marks */
+	if (cut)
+		timeline(buf, (size_t)(cut - buf), cut + 7,
+			 size - (size_t)(cut - buf) - 7);
+	else
+		timeline(buf, size, "", 0);
 	kx_snapshot_release(&sa);
 	kx_snapshot_release(&sb);
 	return 0;

@@ -15,11 +15,16 @@
 #include "diff.h"
 #include "err.h"
 #include "fileio.h"
+#include "jsonl.h"
+#include "linereader.h"
+#include "marks.h"
 #include "output.h"
 #include "parse.h"
 #include "probe.h"
+#include "recording.h"
 #include "snapshot.h"
 #include "tap.h"
+#include "timeline.h"
 #include "vm.h"
 
 static struct kx_counters C;
@@ -1415,6 +1420,773 @@ static void test_vm(void)
 		  "three kinds of counter source");
 }
 
+/* ---- --record and --timeline ------------------------------------------- */
+
+static void test_decimal(void)
+{
+	static const char *const bad[] = { "", ".", "-1", "+1", "1e3", "1.",
+					   "1.2.3", "0x1", " 1", "1 ", "inf",
+					   "nan", "1.0000000001",
+					   "18446744073709551616" };
+	struct kx_time t, u;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		CHECKF(kx_parse_decimal(bad[i], strlen(bad[i]), &t) != 0, "'%s'",
+		       bad[i]);
+	CHECK(kx_parse_decimal("12.345678", 9, &t) == 0 && t.sec == 12 &&
+	      t.nsec == 345678000);
+	CHECK(kx_parse_decimal("0", 1, &t) == 0 && t.sec == 0 && t.nsec == 0);
+	CHECK(kx_parse_decimal(".5", 2, &t) == 0 && t.sec == 0 &&
+	      t.nsec == 500000000);
+	CHECK(kx_parse_decimal("18446744073709551615.999999999", 30, &t) == 0 &&
+	      t.sec == UINT64_MAX && t.nsec == 999999999);
+	/* only n bytes are looked at */
+	CHECK(kx_parse_decimal("7.25xyz", 4, &t) == 0 && t.sec == 7 &&
+	      t.nsec == 250000000);
+	CHECK(kx_parse_decimal("1.5", 3, &t) == 0 &&
+	      kx_parse_decimal("1.25", 4, &u) == 0 && kx_time_cmp(&t, &u) > 0 &&
+	      kx_time_cmp(&u, &t) < 0 && kx_time_cmp(&t, &t) == 0);
+	tap_group("plain decimal seconds (marks, a recording's t), time order");
+}
+
+/* kx_json_object on s must fail with a message containing want */
+static void expect_json_error(const char *s, const char *want)
+{
+	struct kx_jiter it;
+	char why[96] = "";
+
+	CHECKF(kx_json_object(s, strlen(s), &it, why, sizeof(why)) == -1 &&
+		       strstr(why, want),
+	       "'%s': want '%s', got '%s'", s, want, why);
+}
+
+static void test_json_scanner(void)
+{
+	static const char good[] =
+		" {\"a\":1, \"b\":[1,{\"c\":null}],\"d\":\"x\\\"y\","
+		"\"e\":true,\"f\":-1.5e+3,\"g\":{}} ";
+	struct kx_jval k, v;
+	struct kx_jiter it;
+	char why[96], out[16], deep[64];
+	int n = 0;
+
+	CHECK(kx_json_object(good, strlen(good), &it, why, sizeof(why)) == 0);
+	while (kx_json_next(&it, &k, &v)) {
+		n++;
+		if (n == 1)
+			CHECK(kx_json_is(&k, "a") && v.type == KX_J_NUMBER &&
+			      v.n == 1 && v.p[0] == '1');
+		if (n == 2)
+			CHECK(kx_json_is(&k, "b") && v.type == KX_J_ARRAY &&
+			      v.n == 14);
+		if (n == 3)
+			CHECK(kx_json_is(&k, "d") && v.type == KX_J_STRING &&
+			      kx_json_unescape(&v, out, sizeof(out)) == 3 &&
+			      !strcmp(out, "x\"y"));
+		if (n == 4)
+			CHECK(v.type == KX_J_TRUE);
+		if (n == 5)
+			CHECK(v.type == KX_J_NUMBER && v.n == 7 &&
+			      kx_json_column(good, &v) == 53);
+		if (n == 6)
+			CHECK(kx_json_is(&k, "g") && v.type == KX_J_OBJECT);
+	}
+	CHECK(n == 6);
+	expect_json_error("", "column 1: expected a JSON object");
+	expect_json_error("[1]", "column 1: expected a JSON object");
+	expect_json_error("{\"a\":1,}", "column 8: expected a string key");
+	expect_json_error("{\"a\" 1}", "column 6: expected ':'");
+	expect_json_error("{\"a\":01}", "column 7: expected ',' or '}'");
+	expect_json_error("{\"a\":\"x", "unterminated string");
+	expect_json_error("{\"a\":\"\\x\"}", "column 7: bad escape");
+	expect_json_error("{\"a\":\"\\u12\"}", "column 7: bad \\u escape");
+	expect_json_error("{\"a\":tru}", "column 6: expected a value");
+	expect_json_error("{\"a\":1.}", "column 6: bad number");
+	expect_json_error("{\"a\":-}", "column 6: bad number");
+	expect_json_error("{\"a\":\"\x01\"}", "control character in a string");
+	expect_json_error("{}x", "column 3: text after the object");
+	expect_json_error("{\"a\":[1 2]}", "expected ',' or ']'");
+	/* 16 levels are fine, 17 are not */
+	snprintf(deep, sizeof(deep), "{\"a\":%.15s1%.15s}",
+		 "[[[[[[[[[[[[[[[", "]]]]]]]]]]]]]]]");
+	CHECK(kx_json_object(deep, strlen(deep), &it, why, sizeof(why)) == 0);
+	snprintf(deep, sizeof(deep), "{\"a\":%.16s1%.16s}",
+		 "[[[[[[[[[[[[[[[[", "]]]]]]]]]]]]]]]]");
+	expect_json_error(deep, "nested too deeply");
+	v.type = KX_J_STRING;
+	v.p = "a\\u0041\\n\\/";
+	v.n = strlen(v.p);
+	CHECK(kx_json_unescape(&v, out, sizeof(out)) == 4 &&
+	      !strcmp(out, "aA\n/"));
+	CHECK(kx_json_unescape(&v, out, 4) == -1);
+	v.p = "\\u0100";
+	v.n = 6;
+	CHECK(kx_json_unescape(&v, out, sizeof(out)) == -2);
+	v.p = "\\u0000";
+	CHECK(kx_json_unescape(&v, out, sizeof(out)) == -2);
+	v.p = "\\u0074";
+	CHECK(kx_json_is(&v, "t") && !kx_json_is(&v, "tt"));
+	tap_group("JSON line scanner: members, types, columns, escapes, every "
+		  "grammar error, depth bound");
+}
+
+static struct kx_counters C2;
+
+static void test_rec_format(void)
+{
+	static const char odd[] = "0x0001 quo\"te 5\n0x0002 back\\slash 7\n"
+				  "- other 0\n";
+	struct kx_rec_info h = { "/d/kvm_exits", "", "vmx", "6.12.0-kes",
+				 "2b2bd94e-4c3f-4bb7-a2a1-1f0bd0a3c6e5",
+				 { 1732500000, 250000000 }, { 1000, 500000000 },
+				 { 0, 100000000 }, NULL };
+	struct kx_time t = { 12, 345678901 };
+	struct kx_rec_names *names = calloc(1, sizeof(*names));
+	struct kx_rec_sample *smp = calloc(1, sizeof(*smp));
+	struct kx_rec_head head;
+	struct kx_lines at;
+	struct kx_buf b;
+	const char *nl;
+
+	kx_lines_init(&at, "", 0, "rec");
+	at.lineno = 1;
+	kx_buf_init(&b);
+	CHECK(parse_br(EXAMPLE) == 0);
+	kx_rec_header(&h, &b);
+	CHECKF(!strcmp(b.p, "{\"type\":\"recording\",\"format\":1,\"source\":"
+		       "\"/d/kvm_exits\",\"vm\":null,\"vendor\":\"vmx\","
+		       "\"kernel\":\"6.12.0-kes\",\"boot_id\":"
+		       "\"2b2bd94e-4c3f-4bb7-a2a1-1f0bd0a3c6e5\","
+		       "\"wall_time\":1732500000.250000000,"
+		       "\"boottime\":1000.500000000,\"clock\":\"boottime\","
+		       "\"interval_seconds\":0.100000000,\"command\":null}\n"),
+	       "%s", b.p);
+	CHECK(kx_rec_parse_head(b.p, b.len - 1, &at, &head, &E) == 0 &&
+	      !strcmp(head.source, "/d/kvm_exits") && !head.vm[0] &&
+	      !strcmp(head.vendor, "vmx"));
+	kx_buf_reset(&b);
+	h.vm = "1234-11";
+	h.command = "qemu \"x\"";
+	kx_rec_header(&h, &b);
+	CHECK(strstr(b.p, "\"vm\":\"1234-11\"") &&
+	      strstr(b.p, "\"command\":\"qemu \\\"x\\\"\"}\n"));
+	CHECK(kx_rec_parse_head(b.p, b.len - 1, &at, &head, &E) == 0 &&
+	      !strcmp(head.vm, "1234-11"));
+
+	/* samples: zeros left out, microseconds, reset only when set */
+	kx_buf_reset(&b);
+	kx_rec_sample(&t, &C, 0, &b);
+	CHECKF(!strcmp(b.p, "{\"t\":12.345678,\"total\":2019,\"reasons\":{"
+		       "\"EXTERNAL_INTERRUPT\":17,\"CPUID\":1000,\"HLT\":1,"
+		       "\"IO_INSTRUCTION\":1000,\"EPT_VIOLATION\":1}}\n"),
+	       "%s", b.p);
+	at.lineno = 2;
+	CHECK(kx_rec_parse_sample(b.p, b.len - 1, &at, names, smp, &E) == 0 &&
+	      smp->t.sec == 12 && smp->t.nsec == 345678000 &&
+	      smp->total == 2019 && !smp->reset && smp->n == 5 &&
+	      names->n == 5 && !strcmp(names->name[smp->idx[1]], "CPUID") &&
+	      smp->count[1] == 1000);
+	kx_buf_reset(&b);
+	kx_rec_sample(&t, &C, 1, &b);
+	CHECK(strstr(b.p, ",\"total\":2019,\"reset\":true,\"reasons\":{"));
+	CHECK(kx_rec_parse_sample(b.p, b.len - 1, &at, names, smp, &E) == 0 &&
+	      smp->reset && names->n == 5);
+	/* names with a quote and a backslash come back as they were */
+	memset(&E, 0, sizeof(E));
+	CHECK(kx_parse_by_reason(odd, strlen(odd), "f", &C2, &E) == 0);
+	kx_buf_reset(&b);
+	kx_rec_sample(&t, &C2, 0, &b);
+	nl = strchr(b.p, '\n');
+	CHECKF(strstr(b.p, "{\"quo\\\"te\":5,\"back\\\\slash\":7}"), "%s", b.p);
+	CHECK(nl && kx_rec_parse_sample(b.p, (size_t)(nl - b.p), &at, names,
+					smp, &E) == 0 &&
+	      names->n == 7 && !strcmp(names->name[5], "quo\"te") &&
+	      !strcmp(names->name[6], "back\\slash"));
+	kx_buf_free(&b);
+	free(names);
+	free(smp);
+	tap_group("recording lines: exact header and sample, zeros left out, "
+		  "round trip through the parser, odd names");
+}
+
+static void test_rec_went_down(void)
+{
+	static const char dup[] = "0x0001 A 1\n0x0002 A 2\n- other 0\n";
+	static const char *const cases[][2] = {
+		/* current by_reason, went down? */
+		{ "0x0001 A 5\n0x0002 B 7\n- other 0\n", "0" },
+		{ "0x0001 A 6\n0x0002 B 7\n- other 0\n", "0" },
+		{ "0x0001 A 4\n0x0002 B 9\n- other 0\n", "1" },
+		{ "0x0001 A 0\n0x0002 B 0\n- other 0\n", "1" },
+		{ "0x0001 A 5\n- other 0\n", "1" }, /* B (7) is gone */
+		{ "0x0002 B 7\n0x0001 A 5\n- other 0\n", "0" }, /* by name */
+		{ "0x0001 A 5\n0x0002 B 7\n0x0003 C 1\n- other 0\n", "0" },
+	};
+	static const char prev[] = "0x0001 A 5\n0x0002 B 7\n- other 0\n";
+	static const char prev0[] = "0x0001 A 5\n0x0002 B 0\n- other 0\n";
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		CHECK(kx_parse_by_reason(prev, strlen(prev), "p", &C2, &E) == 0);
+		CHECK(parse_br(cases[i][0]) == 0);
+		CHECKF(kx_rec_went_down(&C2, &C) == (cases[i][1][0] == '1'),
+		       "case %zu", i);
+	}
+	/* a reason at 0 that goes away is no decrease */
+	CHECK(kx_parse_by_reason(prev0, strlen(prev0), "p", &C2, &E) == 0);
+	CHECK(parse_br("0x0001 A 5\n- other 0\n") == 0 &&
+	      !kx_rec_went_down(&C2, &C));
+	CHECK(parse_br(dup) == 0);
+	CHECKF(kx_rec_check_names(&C, "/d", &E) == KX_EXIT_BADINPUT &&
+		       !strcmp(E.msg, "/d: reason name 'A' on lines 1 and 2: a "
+				      "recording needs unique names"),
+	       "%s", E.msg);
+	CHECK(parse_br(EXAMPLE) == 0 && kx_rec_check_names(&C, "/d", &E) == 0);
+	tap_group("recording: a counter that went down (by name, a reason "
+		  "gone) makes a reset; duplicate names refused");
+}
+
+/* the hand-made recording of the tests: 5 samples, a reset in the 3rd
+ * interval, rates 2200, 2050, reset, 2745 exits/s */
+static const char GOOD_REC[] =
+	"{\"type\":\"recording\",\"format\":1,\"source\":\"/test/kvm_exits\","
+	"\"vm\":null,\"vendor\":\"vmx\",\"command\":null}\n"
+	"{\"t\":100.000000,\"total\":1000,\"reasons\":{\"CPUID\":600,"
+	"\"HLT\":300,\"IO_INSTRUCTION\":100}}\n"
+	"{\"t\":100.500000,\"total\":2100,\"reasons\":{\"CPUID\":1600,"
+	"\"HLT\":400,\"IO_INSTRUCTION\":100}}\n"
+	"{\"t\":101.500000,\"total\":4150,\"reasons\":{\"CPUID\":2600,"
+	"\"HLT\":400,\"IO_INSTRUCTION\":1100,\"MSR_WRITE\":50}}\n"
+	"{\"t\":102.000000,\"total\":110,\"reset\":true,\"reasons\":{"
+	"\"CPUID\":100,\"HLT\":10}}\n"
+	"{\"t\":104.000000,\"total\":5600,\"reasons\":{\"CPUID\":5100,"
+	"\"HLT\":410,\"other\":90}}\n";
+#define REC_HEAD "{\"type\":\"recording\",\"format\":1,\"source\":\"/s\"}\n"
+
+static struct kx_timeline *TL;
+
+/* a fresh TL from the lines of text: 0 or the error (in E) */
+static int tl_feed(const char *text)
+{
+	struct kx_lines it;
+	const char *line;
+	size_t n;
+	int r;
+
+	if (TL)
+		kx_tl_free(TL);
+	free(TL);
+	TL = calloc(1, sizeof(*TL));
+	memset(&E, 0, sizeof(E));
+	if (!TL)
+		return KX_EXIT_RUNTIME;
+	TL->fname = "rec";
+	kx_lines_init(&it, text, strlen(text), "rec");
+	while ((r = kx_lines_next(&it, &line, &n, &E)) == 1) {
+		r = kx_tl_line(TL, line, n, &it, &E);
+		if (r)
+			return r;
+	}
+	return r ? r : kx_tl_finish(TL, &E);
+}
+
+static int near(double a, double b)
+{
+	return a > b - 1e-9 && a < b + 1e-9;
+}
+
+static void test_timeline_rates(void)
+{
+	const struct kx_tl_interval *iv;
+
+	CHECKF(tl_feed(GOOD_REC) == 0, "%s", E.msg);
+	CHECK(TL->nsamples == 5 && TL->ni == 4 && TL->nresets == 1 &&
+	      TL->total == 8750 && TL->names.n == 5);
+	CHECK(!strcmp(TL->head.source, "/test/kvm_exits") &&
+	      !strcmp(TL->head.vendor, "vmx") && !TL->head.vm[0]);
+	iv = TL->iv;
+	CHECK(near(iv[0].seconds, 0.5) && iv[0].total == 1100 && !iv[0].reset &&
+	      near(kx_tl_rate(&iv[0], iv[0].total), 2200) &&
+	      kx_tl_delta(TL, 0, 0) == 1000 && kx_tl_delta(TL, 0, 1) == 100 &&
+	      kx_tl_delta(TL, 0, 2) == 0 && iv[0].n == 2);
+	CHECK(near(iv[1].seconds, 1.0) && iv[1].total == 2050 &&
+	      near(kx_tl_rate(&iv[1], kx_tl_delta(TL, 1, 2)), 1000) &&
+	      kx_tl_delta(TL, 1, 3) == 50 && iv[1].lineno == 4);
+	/* the reset interval: the end sample's counts, since the reset */
+	CHECK(iv[2].reset && iv[2].total == 110 && kx_tl_delta(TL, 2, 0) == 100 &&
+	      kx_tl_delta(TL, 2, 1) == 10 && kx_tl_delta(TL, 2, 2) == 0);
+	CHECK(!iv[3].reset && near(iv[3].seconds, 2.0) && iv[3].total == 5490 &&
+	      near(kx_tl_rate(&iv[3], iv[3].total), 2745) &&
+	      kx_tl_delta(TL, 3, 4) == 90);
+	CHECK(TL->reason_total[0] == 7100 && TL->reason_total[1] == 510 &&
+	      TL->reason_total[2] == 1000 && TL->reason_total[3] == 50 &&
+	      TL->reason_total[4] == 90);
+
+	/* a decrease without the flag is a reset too, never a negative rate;
+	 * so is a reason that disappears; the flag alone is trusted */
+	CHECK(tl_feed(REC_HEAD
+		      "{\"t\":1.0,\"total\":10,\"reasons\":{\"A\":5,\"B\":5}}\n"
+		      "{\"t\":2.0,\"total\":12,\"reasons\":{\"A\":4,\"B\":8}}\n"
+		      "{\"t\":3.0,\"total\":14,\"reasons\":{\"A\":14}}\n"
+		      "{\"t\":4.0,\"total\":16,\"reset\":true,\"reasons\":{"
+		      "\"A\":16}}\n"
+		      "{\"t\":5.0,\"total\":20,\"reset\":false,\"reasons\":{"
+		      "\"A\":20}}\n") == 0);
+	CHECK(TL->ni == 4 && TL->iv[0].reset && TL->iv[0].total == 12 &&
+	      kx_tl_delta(TL, 0, 0) == 4 && kx_tl_delta(TL, 0, 1) == 8 &&
+	      TL->iv[1].reset && TL->iv[1].total == 14 && TL->iv[2].reset &&
+	      TL->iv[2].total == 16 && !TL->iv[3].reset &&
+	      TL->iv[3].total == 4 && TL->nresets == 3 && TL->total == 46);
+	/* fractional times, microseconds apart */
+	CHECK(tl_feed(REC_HEAD
+		      "{\"t\":7.000001,\"total\":0,\"reasons\":{}}\n"
+		      "{\"t\":7.000003,\"total\":3,\"reasons\":{\"A\":3}}\n") == 0);
+	CHECK(TL->ni == 1 && near(TL->iv[0].seconds, 0.000002) &&
+	      near(kx_tl_rate(&TL->iv[0], 3), 1500000));
+	tap_group("timeline: exact per-interval deltas and rates, reset "
+		  "intervals (flag, a decrease, a reason gone), totals");
+}
+
+static void test_timeline_top_busiest(void)
+{
+	uint32_t top[8];
+	size_t busy[8];
+
+	CHECK(tl_feed(GOOD_REC) == 0);
+	/* CPUID 7100, IO 1000, HLT 510, MSR 50; 'other' never */
+	CHECK(kx_tl_top(TL, 5, top) == 4 && top[0] == 0 && top[1] == 2 &&
+	      top[2] == 1 && top[3] == 3);
+	CHECK(kx_tl_top(TL, 2, top) == 2 && top[0] == 0 && top[1] == 2);
+	CHECK(kx_tl_top(TL, 1, top) == 1 && top[0] == 0);
+	CHECK(kx_tl_top(TL, 0, top) == 0);
+	/* busiest: 2745, 2200, 2050; the reset one never */
+	CHECK(kx_tl_busiest(TL, 8, busy) == 3 && busy[0] == 3 &&
+	      busy[1] == 0 && busy[2] == 1);
+	CHECK(kx_tl_busiest(TL, 2, busy) == 2 && busy[0] == 3 && busy[1] == 0);
+	CHECK(kx_tl_busiest(TL, 1, busy) == 1 && busy[0] == 3);
+	/* ties: first seen (top) and earlier (busiest) first; zeros out */
+	CHECK(tl_feed(REC_HEAD
+		      "{\"t\":1,\"total\":0,\"reasons\":{\"Z\":0}}\n"
+		      "{\"t\":2,\"total\":20,\"reasons\":{\"B\":10,\"A\":10}}\n"
+		      "{\"t\":3,\"total\":40,\"reasons\":{\"B\":20,\"A\":20}}\n"
+		      "{\"t\":4,\"total\":41,\"reasons\":{\"B\":20,\"A\":20,"
+		      "\"C\":1}}\n") == 0);
+	CHECK(kx_tl_top(TL, 8, top) == 3 && !strcmp(TL->names.name[top[0]], "B") &&
+	      !strcmp(TL->names.name[top[1]], "A") &&
+	      !strcmp(TL->names.name[top[2]], "C"));
+	CHECK(kx_tl_busiest(TL, 8, busy) == 3 && busy[0] == 0 && busy[1] == 1 &&
+	      busy[2] == 2);
+	tap_group("timeline: top N reasons (not 'other', not zero, ties first "
+		  "seen) and busiest intervals (no resets, ties earlier)");
+}
+
+static void test_marks(void)
+{
+	static const char text[] = "# marks\n100.25 boot start\n\n"
+				   "101.5\tL2 init  \n  99 before it\n"
+				   "104 the end\n100.25 second\n105 after it";
+	static const char *const bad[][2] = {
+		{ "abc x\n", "m:1: bad time 'abc' (expected seconds since boot" },
+		{ "1\n2 x\n", "m:1: no label after the time" },
+		{ "2 x\n12.5  \t \n", "m:2: no label after the time" },
+		{ "-1 x\n", "m:1: bad time '-1'" },
+		{ "1e3 x\n", "m:1: bad time '1e3'" },
+		{ "1.0000000001 x\n", "m:1: bad time '1.0000000001'" },
+		{ "3 a\x01z\n", "m:1: control character 0x01 in the label "
+				"(column 4)" },
+		{ "3 a\rz\n", "m:1: control character 0x0d" },
+		{ "3 a\0z\n", "m:1: NUL byte in column 4" },
+	};
+	struct kx_marks mk;
+	struct kx_time t;
+	char *buf, big[300];
+	size_t i;
+
+	buf = strdup(text);
+	CHECK(buf && kx_marks_parse(buf, strlen(text), "m", &mk, &E) == 0);
+	CHECK(mk.n == 6 && mk.m[0].t.sec == 99 &&
+	      !strcmp(mk.m[0].label, "before it") &&
+	      !strcmp(mk.m[1].label, "boot start") &&
+	      !strcmp(mk.m[2].label, "second") &&
+	      !strcmp(mk.m[3].label, "L2 init") && mk.m[3].lineno == 4 &&
+	      mk.m[3].t.nsec == 500000000 && !strcmp(mk.m[5].label, "after it"));
+	kx_marks_free(&mk);
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		size_t len = strlen(bad[i][0]);
+
+		if (strstr(bad[i][1], "NUL"))
+			len = 6;
+		buf = malloc(len + 1);
+		memcpy(buf, bad[i][0], len + 1);
+		memset(&E, 0, sizeof(E));
+		CHECKF(kx_marks_parse(buf, len, "m", &mk, &E) ==
+			       KX_EXIT_BADINPUT &&
+			       !strncmp(E.msg, bad[i][1], strlen(bad[i][1])),
+		       "case %zu: %s", i, E.msg);
+	}
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "1 ", 2);
+	big[sizeof(big) - 1] = '\0';
+	buf = strdup(big);
+	CHECKF(kx_marks_parse(buf, strlen(big), "m", &mk, &E) ==
+		       KX_EXIT_BADINPUT &&
+		       !strcmp(E.msg, "m:1: line too long (more than 255 bytes)"),
+	       "%s", E.msg);
+	buf = strdup("");
+	CHECK(kx_marks_parse(buf, 0, "m", &mk, &E) == 0 && mk.n == 0);
+	kx_marks_free(&mk);
+
+	/* where they fall: [t0, t1), the last interval up to its end */
+	CHECK(tl_feed(GOOD_REC) == 0);
+	t.sec = 99;
+	t.nsec = 999999999;
+	CHECK(kx_tl_locate(TL, &t) == -1);
+	t.sec = 100;
+	t.nsec = 0;
+	CHECK(kx_tl_locate(TL, &t) == 0);
+	t.nsec = 250000000;
+	CHECK(kx_tl_locate(TL, &t) == 0);
+	t.nsec = 500000000;
+	CHECK(kx_tl_locate(TL, &t) == 1);
+	t.sec = 101;
+	t.nsec = 499999999;
+	CHECK(kx_tl_locate(TL, &t) == 1);
+	t.nsec = 500000000;
+	CHECK(kx_tl_locate(TL, &t) == 2);
+	t.sec = 103;
+	CHECK(kx_tl_locate(TL, &t) == 3);
+	t.sec = 104;
+	t.nsec = 0;
+	CHECK(kx_tl_locate(TL, &t) == 3);
+	t.nsec = 1;
+	CHECK(kx_tl_locate(TL, &t) == 4);
+	tap_group("marks: parsed (comments, blanks, tabs, no last newline), "
+		  "sorted, bad lines name MARKS:LINE; placed in their interval");
+}
+
+static void test_timeline_errors(void)
+{
+	static const char *const cases[][2] = {
+		{ "", "rec: no samples: a timeline needs at least 2" },
+		{ REC_HEAD, "rec: no samples" },
+		{ REC_HEAD "{\"t\":1.0,\"total\":1,\"reasons\":{\"A\":1}}\n",
+		  "rec: only 1 sample: a timeline needs at least 2" },
+		{ "{\"type\":\"interval\",\"format\":1}\n",
+		  "rec:1: not a kvmexit-read recording (its first line is "
+		  "{\"type\":\"recording\",...}, written by --record); this is "
+		  "of type 'interval'" },
+		{ "hello\n", "rec:1: not a kvmexit-read recording" },
+		{ "{\"type\":\"recording\",\"format\":2,\"source\":\"/s\"}\n",
+		  "rec:1: recording format '2' is not supported (this "
+		  "kvmexit-read reads format 1)" },
+		{ "{\"type\":\"recording\",\"format\":1}\n",
+		  "rec:1: missing \"source\"" },
+		{ REC_HEAD "{\"t\":2.0,\"total\":1,\"reasons\":{\"A\":1}}\n"
+			   "{\"t\":1.5,\"total\":1,\"reasons\":{\"A\":1}}\n",
+		  "rec:3: t 1.500000 is not after the previous sample's "
+		  "2.000000 (t goes backwards)" },
+		{ REC_HEAD "{\"t\":2.0,\"total\":1,\"reasons\":{\"A\":1}}\n"
+			   "{\"t\":2.0,\"total\":1,\"reasons\":{\"A\":1}}\n",
+		  "rec:3: t 2.000000 is not after" },
+		{ REC_HEAD "{\"t\":2.0,\"total\":3,\"reasons\":{\"A\":1}}\n",
+		  "rec:2: total 3 does not match the reasons, which add up to 1 "
+		  "(file corrupted?)" },
+		{ REC_HEAD "{\"t\":2.0,\"reasons\":{\"A\":1}}\n",
+		  "rec:2: missing \"total\" (not a sample?)" },
+		{ REC_HEAD "{\"total\":1,\"reasons\":{\"A\":1}}\n",
+		  "rec:2: missing \"t\"" },
+		{ REC_HEAD "{\"t\":1,\"total\":1}\n", "rec:2: missing \"reasons\"" },
+		{ REC_HEAD "{\"t\":2.0,\"total\":1,\"reasons\":{\"A\":1}\n",
+		  "rec:2: bad JSON: column 37: expected ',' or '}'" },
+		{ REC_HEAD "{\"t\":\"2\",\"total\":1,\"reasons\":{\"A\":1}}\n",
+		  "rec:2: column 6: \"t\" is '2', not seconds as a plain "
+		  "decimal" },
+		{ REC_HEAD "{\"t\":-2,\"total\":1,\"reasons\":{\"A\":1}}\n",
+		  "rec:2: column 6: \"t\" is '-2'" },
+		{ REC_HEAD "{\"t\":2,\"total\":1.5,\"reasons\":{\"A\":1}}\n",
+		  "rec:2: column 16: \"total\" is '1.5', not an unsigned 64-bit "
+		  "integer" },
+		{ REC_HEAD "{\"t\":2,\"total\":1,\"reasons\":{\"A\":-1}}\n",
+		  "rec:2: column 33: count of 'A' is '-1', not an unsigned "
+		  "64-bit integer" },
+		{ REC_HEAD "{\"t\":2,\"total\":2,\"reasons\":{\"A\":1,\"A\":1}}\n",
+		  "rec:2: reason 'A' given twice" },
+		{ REC_HEAD "{\"t\":2,\"total\":1,\"reasons\":{\"A B\":1}}\n",
+		  "rec:2: column 29: bad reason name 'A B'" },
+		{ REC_HEAD "{\"t\":2,\"total\":1,\"reasons\":{\"\":1}}\n",
+		  "rec:2: column 29: bad reason name ''" },
+		{ REC_HEAD "{\"t\":2,\"total\":1,\"reasons\":[1]}\n",
+		  "rec:2: column 28: \"reasons\" is not an object" },
+		{ REC_HEAD "{\"t\":2,\"total\":1,\"reset\":1,\"reasons\":{}}\n",
+		  "rec:2: column 26: \"reset\" is '1', not true or false" },
+		{ REC_HEAD "{\"t\":2,\"t\":3,\"total\":0,\"reasons\":{}}\n",
+		  "rec:2: column 8: key 't' given twice" },
+		{ REC_HEAD REC_HEAD, "rec:2: a line of type 'recording' where a "
+				     "sample was expected" },
+		{ REC_HEAD "{\"t\":2,\"total\":18446744073709551615,\"reasons\":"
+			   "{\"A\":18446744073709551615,\"B\":1}}\n",
+		  "rec:2: sum of the reasons overflows 64 bits" },
+		{ REC_HEAD "\n", "rec:2: bad JSON: column 1: expected a JSON "
+				 "object" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		int r = tl_feed(cases[i][0]);
+
+		CHECKF(r == KX_EXIT_BADINPUT &&
+			       !strncmp(E.msg, cases[i][1], strlen(cases[i][1])),
+		       "case %zu: r=%d '%s'", i, r, E.msg);
+	}
+	/* unknown keys are skipped (keys may be added) */
+	CHECK(tl_feed(REC_HEAD "{\"t\":1,\"x\":[{}],\"total\":0,\"reasons\":{}}\n"
+		      "{\"t\":2,\"total\":0,\"reasons\":{},\"y\":null}\n") == 0);
+	tap_group("timeline: every corrupt or truncated line is FILE:LINE: "
+		  "what is wrong (exit 5)");
+}
+
+static void test_timeline_limits(void)
+{
+	char *text, *p;
+	size_t i, size = 600 * 40 + 256;
+	int r;
+
+	/* more than 512 different reasons */
+	text = malloc(size);
+	p = text + sprintf(text, "%s", REC_HEAD);
+	for (i = 0; i < 513; i++)
+		p += sprintf(p, "{\"t\":%zu,\"total\":1,\"reasons\":{\"R%zu\":1}}\n",
+			     i + 1, i);
+	r = tl_feed(text);
+	CHECKF(r == KX_EXIT_BADINPUT &&
+		       !strcmp(E.msg, "rec:514: too many different reasons in "
+				      "the recording (more than 512)"),
+	       "%s", E.msg);
+	free(text);
+	tap_group("timeline: the number of reasons is bounded, and the error "
+		  "says so");
+}
+
+static void test_linereader(void)
+{
+	char dir[] = "/tmp/kx-unit-XXXXXX", path[600], cmd[700];
+	struct kx_lreader lr;
+	const char *line;
+	size_t n, lines = 0, bytes = 0;
+	FILE *f;
+	int r, i;
+
+	if (!mkdtemp(dir)) {
+		CHECK(0);
+		tap_group("line reader");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/f", dir);
+	/* lines across many read chunks */
+	f = fopen(path, "w");
+	for (i = 0; i < 3000; i++)
+		fprintf(f, "%0*d\n", 1 + i % 97, i);
+	fclose(f);
+	CHECK(kx_lreader_open(&lr, path, 100, KX_EXIT_BADINPUT, &E) == 0);
+	while ((r = kx_lreader_next(&lr, &line, &n, &E)) == 1) {
+		lines++;
+		bytes += n + 1;
+		if (lines == 2999)
+			CHECK(n == 1 + 2998 % 97 && line[n - 1] == '8');
+	}
+	CHECK(r == 0 && lines == 3000 && lr.lineno == 3000);
+	kx_lreader_close(&lr);
+	/* a line of exactly max bytes, then one more */
+	f = fopen(path, "w");
+	fprintf(f, "0123456789\n01234567890\n");
+	fclose(f);
+	CHECK(kx_lreader_open(&lr, path, 10, KX_EXIT_BADINPUT, &E) == 0);
+	CHECK(kx_lreader_next(&lr, &line, &n, &E) == 1 && n == 10);
+	r = kx_lreader_next(&lr, &line, &n, &E);
+	CHECKF(r == -KX_EXIT_BADINPUT && strstr(E.msg, "/f:2: line too long "
+						"(more than 10 bytes)"),
+	       "%s", E.msg);
+	kx_lreader_close(&lr);
+	f = fopen(path, "w");
+	fprintf(f, "ab\ncd");
+	fclose(f);
+	CHECK(kx_lreader_open(&lr, path, 10, KX_EXIT_BADINPUT, &E) == 0);
+	CHECK(kx_lreader_next(&lr, &line, &n, &E) == 1 && n == 2);
+	r = kx_lreader_next(&lr, &line, &n, &E);
+	CHECKF(r == -KX_EXIT_BADINPUT &&
+		       strstr(E.msg, "/f:2: last line has no newline (file "
+				     "truncated?)"),
+	       "%s", E.msg);
+	kx_lreader_close(&lr);
+	f = fopen(path, "w");
+	fwrite("ab\nc\0d\n", 1, 7, f);
+	fclose(f);
+	CHECK(kx_lreader_open(&lr, path, 10, KX_EXIT_BADINPUT, &E) == 0);
+	CHECK(kx_lreader_next(&lr, &line, &n, &E) == 1);
+	r = kx_lreader_next(&lr, &line, &n, &E);
+	CHECKF(r == -KX_EXIT_BADINPUT && strstr(E.msg, "/f:2: NUL byte in "
+						"column 2"),
+	       "%s", E.msg);
+	kx_lreader_close(&lr);
+	f = fopen(path, "w");
+	fclose(f);
+	CHECK(kx_lreader_open(&lr, path, 10, KX_EXIT_BADINPUT, &E) == 0 &&
+	      kx_lreader_next(&lr, &line, &n, &E) == 0 && lr.lineno == 0);
+	kx_lreader_close(&lr);
+	snprintf(path, sizeof(path), "%s/none", dir);
+	CHECK(kx_lreader_open(&lr, path, 10, 7, &E) == 7 &&
+	      strstr(E.msg, "No such file"));
+	kx_lreader_close(&lr);
+	CHECK(kx_lreader_open(&lr, dir, 10, 7, &E) == 0 &&
+	      kx_lreader_next(&lr, &line, &n, &E) == -KX_EXIT_RUNTIME &&
+	      strstr(E.msg, "read failed: Is a directory"));
+	kx_lreader_close(&lr);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK(system(cmd) == 0);
+	(void)bytes;
+	tap_group("line reader: chunks, the line bound, truncation, NUL, "
+		  "empty, missing file, read errors (as minus a code)");
+}
+
+/* The rendering of GOOD_REC with v's options, with an out that keeps
+ * everything */
+static const char *render(int (*fn)(const struct kx_tl_view *,
+				    struct kx_tl_out *, struct kx_err *),
+			  const struct kx_marks *mk, size_t top,
+			  size_t busiest, struct kx_buf *b)
+{
+	struct kx_tl_view v = { TL, mk, top, busiest };
+	struct kx_tl_out o;
+
+	kx_buf_init(&o.b);
+	o.flush = NULL;
+	o.ctx = NULL;
+	CHECK(fn(&v, &o, &E) == 0);
+	kx_buf_free(b);
+	*b = o.b;
+	return b->p ? b->p : "";
+}
+
+static void test_timeline_render(void)
+{
+	static const char marks[] = "100.25 boot start\n101.5 L2 init\n"
+				    "99 before it\n104 the end\n105 after it\n";
+	struct kx_marks mk;
+	const char *s, *want;
+	struct kx_buf b;
+
+	kx_buf_init(&b);
+	CHECK(tl_feed(GOOD_REC) == 0);
+	CHECK(kx_marks_parse(strdup(marks), strlen(marks), "m", &mk, &E) == 0);
+	s = render(kx_tl_table, &mk, 2, 0, &b);
+	CHECKF(!strcmp(s,
+"rec: 5 samples of /test/kvm_exits (vmx), 4.000 s from t 100.000000\n"
+"START  INTERVAL   EXITS/s     CPUID  IO_INSTRUCTION   other\n"
+"--- -1.000 s before it (before the recording)\n"
+"--- 0.250 s boot start\n"
+"0.000     0.500  2,200.00  2,000.00            0.00  200.00\n"
+"0.500     1.000  2,050.00  1,000.00        1,000.00   50.00\n"
+"--- 1.500 s L2 init\n"
+"1.500     0.500     reset         -               -       -\n"
+"--- 4.000 s the end\n"
+"2.000     2.000  2,745.00  2,500.00            0.00  245.00\n"
+"--- 5.000 s after it (after the recording)\n"
+"total: 8,750 exits in 4.000 s, 2,187.50 exits/s (4 intervals, 1 with a "
+"counter reset, counted from the reset)\n"), "%s", s);
+	s = render(kx_tl_table, &mk, 5, 2, &b);
+	CHECKF(!strcmp(s,
+"rec: 5 samples of /test/kvm_exits (vmx), 4.000 s from t 100.000000; the 2 "
+"busiest of 4 intervals\n"
+"START  INTERVAL   EXITS/s     CPUID  IO_INSTRUCTION     HLT  MSR_WRITE  other\n"
+"--- 4.000 s the end\n"
+"2.000     2.000  2,745.00  2,500.00            0.00  200.00       0.00  45.00\n"
+"--- 0.250 s boot start\n"
+"0.000     0.500  2,200.00  2,000.00            0.00  200.00       0.00   0.00\n"
+"total: 8,750 exits in 4.000 s, 2,187.50 exits/s (4 intervals, 1 with a "
+"counter reset, counted from the reset)\n"), "%s", s);
+	s = render(kx_tl_tsv, NULL, 3, 0, &b);
+	CHECKF(!strcmp(s,
+"t\tinterval\ttotal\tCPUID\tIO_INSTRUCTION\tHLT\tother\n"
+"100.000000\t0.500000\t2200.00\t2000.00\t0.00\t200.00\t0.00\n"
+"100.500000\t1.000000\t2050.00\t1000.00\t1000.00\t0.00\t50.00\n"
+"101.500000\t0.500000\t0.00\t0.00\t0.00\t0.00\t0.00\n"
+"102.000000\t2.000000\t2745.00\t2500.00\t0.00\t200.00\t45.00\n"), "%s", s);
+	s = render(kx_tl_tsv, NULL, 0, 1, &b);
+	CHECKF(!strcmp(s, "t\tinterval\ttotal\tother\n"
+		       "102.000000\t2.000000\t2745.00\t2745.00\n"), "%s", s);
+	s = render(kx_tl_json, &mk, 5, 0, &b);
+	want = "{\"type\":\"timeline\",\"format\":1,\"seq\":1,"
+	       "\"t\":100.000000000,\"elapsed_seconds\":0.000,"
+	       "\"interval_seconds\":0.500,\"reset\":false,\"total\":1100,"
+	       "\"exits_per_second\":2200.00,\"reasons\":[{\"name\":"
+	       "\"CPUID\",\"delta\":1000,\"per_second\":2000.00},{\"name\":"
+	       "\"HLT\",\"delta\":100,\"per_second\":200.00}],\"marks\":[{"
+	       "\"t\":100.250000000,\"label\":\"boot start\"}]}\n{";
+	CHECKF(!strncmp(s, want, strlen(want)), "%s", s);
+	CHECK(strstr(s, "\"seq\":3,\"t\":101.500000000,\"elapsed_seconds\":"
+		     "1.500,\"interval_seconds\":0.500,\"reset\":true,"
+		     "\"total\":110,\"exits_per_second\":null,\"reasons\":[{"
+		     "\"name\":\"CPUID\",\"delta\":100,\"per_second\":null},"));
+	CHECK(strstr(s, "\"marks\":[{\"t\":104.000000000,\"label\":\"the "
+		     "end\"}]}\n") && !strstr(s, "before it") &&
+	      !strstr(s, "after it"));
+	kx_marks_free(&mk);
+	kx_buf_free(&b);
+	kx_tl_free(TL);
+	free(TL);
+	TL = NULL;
+	tap_group("timeline output: exact table (marks, reset, other, "
+		  "summary), --busiest, --tsv, --json");
+}
+
+static void test_cli_record_timeline(void)
+{
+	static const char *const usage[] = {
+		"--record f", "--record f --interval 0",
+		"--record f --interval 0.001", "--record f --interval nan",
+		"--record f --interval 1 --count 1", "--interval 1",
+		"--watch 1 --interval 1", "--record f --interval 1 --json",
+		"--record f --interval 1 --output g",
+		"--record f --interval 1 --count 3 -- true",
+		"--record - --interval 1 -- true", "--timeline f --top 513",
+		"--timeline f --top x", "--timeline f --busiest 0",
+		"--timeline f --json --top 3", "--timeline f --json --tsv",
+		"--timeline f --tsv --marks m", "--top 3", "--busiest 2",
+		"--marks m", "--tsv", "--timeline f --vm 12",
+		"--timeline f --output g", "--record f --timeline g",
+		"--timeline f --per-vcpu",
+	};
+	struct kx_opts o;
+	size_t i;
+
+	for (i = 0; i < sizeof(usage) / sizeof(*usage); i++)
+		CHECKF(cli(usage[i], &o) == KX_EXIT_USAGE, "'%s' -> '%s'",
+		       usage[i], E.msg);
+	CHECK(cli("--record f --interval 0.5 --count 3", &o) == 0 &&
+	      o.mode == KX_MODE_RECORD && !strcmp(o.record, "f") &&
+	      o.interval.sec == 0 && o.interval.nsec == 500000000 &&
+	      o.count == 3 && !o.cmd);
+	CHECK(cli("--interval=0.01 --record=f -- sh -c x", &o) == 0 &&
+	      o.mode == KX_MODE_RECORD && !strcmp(o.cmd[0], "sh") &&
+	      o.interval.nsec == 10000000);
+	CHECK(cli("--timeline f", &o) == 0 && o.mode == KX_MODE_TIMELINE &&
+	      o.top == KX_TL_TOP_DEFAULT && !o.busiest && !o.marks &&
+	      o.fmt == KX_FMT_TEXT);
+	CHECK(cli("--timeline f --top 0 --busiest 3 --marks m", &o) == 0 &&
+	      o.top == 0 && o.busiest == 3 && !strcmp(o.marks, "m"));
+	CHECK(cli("--timeline f --tsv --top 2", &o) == 0 &&
+	      o.fmt == KX_FMT_TSV && o.top == 2);
+	CHECK(cli("--timeline f -p --marks m", &o) == 0 &&
+	      o.fmt == KX_FMT_JSON && o.pretty);
+	CHECKF(cli("--record f --interval 1 --count 1", &o) == KX_EXIT_USAGE &&
+		       !strcmp(E.msg, "--count: a recording needs at least 2 "
+				      "samples, not 1"),
+	       "%s", E.msg);
+	tap_group("command line: --record, --interval, --timeline, --top, "
+		  "--busiest, --marks, --tsv and what they combine with");
+}
+
 int main(void)
 {
 	test_by_reason_ok();
@@ -1441,5 +2213,17 @@ int main(void)
 	test_snapshot_v2_errors();
 	test_diff_times_vcpus();
 	test_vm();
+	test_decimal();
+	test_json_scanner();
+	test_rec_format();
+	test_rec_went_down();
+	test_timeline_rates();
+	test_timeline_top_busiest();
+	test_marks();
+	test_timeline_errors();
+	test_timeline_limits();
+	test_linereader();
+	test_timeline_render();
+	test_cli_record_timeline();
 	return tap_done();
 }
