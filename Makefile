@@ -31,6 +31,11 @@ check: deps
 bench: deps
 	scripts/bench.sh
 
+# A real guest: Debian's QEMU boots Linux on KVM inside the emulated host;
+# the boot's exits per reason, over time, and a picture.
+profile: deps
+	scripts/profile.sh --host $(HOST) --kversion $(KVERSION)
+
 # The distribution-kernel path: kvm.ko, kvm-intel.ko, kvm-amd.ko with the
 # series for an installed kernel, into build/modules/RELEASE (README.md).
 modules:
@@ -63,5 +68,5 @@ clean:
 	$(MAKE) -C tools/kvmexit-read clean
 	$(MAKE) -C tests/guest clean
 
-.PHONY: all deps tool kernel demo check bench fuzz install clean \
+.PHONY: all deps tool kernel demo check bench profile fuzz install clean \
 	modules modules-load modules-restore modules-status dkms-install dkms-remove

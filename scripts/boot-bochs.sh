@@ -5,6 +5,7 @@
 # kernel directly: the kernel and initramfs go on an isolinux CD image.
 # Bochs' own exit status is not reliable (1 on ACPI power-off, sometimes a
 # crash while exiting), so callers judge a run by its serial log.
+# KES_MEM_MB: the host's memory (default 512).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -35,7 +36,7 @@ xorriso -as mkisofs -quiet -o "$work/boot.iso" -b isolinux/isolinux.bin \
 
 # Values measured to work with Debian's Bochs 2.7; see Documentation/testing.rst.
 cat >"$work/bochsrc" <<RC
-megs: 512
+megs: ${KES_MEM_MB:-512}
 cpu: model=corei7_skylake_x, count=$cpus, ips=4000000, reset_on_triple_fault=1, ignore_bad_msrs=1
 clock: sync=none
 pci: enabled=1, chipset=i440fx

@@ -15,9 +15,10 @@ need_cmd qemu-system-x86_64 qemu-system-x86
 # __schedule, and a 6.1 guest to hang in CI.  KES_QEMU_ACCEL overrides.
 # KES_QEMU_ARGS adds options, e.g. "-icount shift=0,sleep=off" for the
 # benchmark: guest time then advances 1 ns per emulated instruction.
+# KES_MEM_MB: the host's memory (default 512).
 # shellcheck disable=SC2086
 timeout --foreground -k 5 "$tmo" qemu-system-x86_64 ${KES_QEMU_ARGS:-} \
-	-accel "${KES_QEMU_ACCEL:-tcg,thread=single}" -cpu EPYC -smp "$cpus" -m 512 \
+	-accel "${KES_QEMU_ACCEL:-tcg,thread=single}" -cpu EPYC -smp "$cpus" -m "${KES_MEM_MB:-512}" \
 	-display none -monitor none -serial "file:$log" -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 $cmdline" </dev/null >"$log.qemu" 2>&1 || {

@@ -16,4 +16,6 @@ done
 # One CPU under Bochs (idle SMP guests crawl there); two under QEMU.
 cpus=1
 [ "$host" = qemu ] && cpus=2
-exec "$KES_TOP/scripts/run-guest.sh" --host "$host" --kversion "$kversion" --cpus "$cpus" demo
+"$KES_TOP/scripts/run-guest.sh" --host "$host" --kversion "$kversion" --cpus "$cpus" demo
+echo
+echo "== next: a real Linux guest's boot, exit by exit: make profile HOST=$host KVERSION=$kversion"

@@ -11,6 +11,7 @@ pkgs=(
 	busybox-static
 	bochs bochsbios vgabios isolinux syslinux-common xorriso
 	qemu-system-x86
+	gnuplot-nox
 )
 
 log="$KES_CACHE/logs/apt.log"

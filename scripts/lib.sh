@@ -69,3 +69,17 @@ stock_release() {
 	done
 	return 1
 }
+
+# gen_init_cpio_path: the kernel's usr/gen_init_cpio, which packs an
+# initramfs from a file list without root. One C file: built from any
+# unpacked source, once.
+gen_init_cpio_path() {
+	local gen=$KES_CACHE/tools/gen_init_cpio tree
+	if [ ! -x "$gen" ]; then
+		tree=$("$KES_TOP/scripts/kernel-tree.sh" 6.12 none)
+		mkdir -p "$(dirname "$gen")"
+		gcc -O2 -o "$gen.tmp" "$tree/usr/gen_init_cpio.c" && mv "$gen.tmp" "$gen" ||
+			die "building gen_init_cpio failed"
+	fi
+	echo "$gen"
+}

@@ -21,14 +21,7 @@ tool=$KES_TOP/tools/kvmexit-read/build/kvmexit-read.static
 make -s -C "$KES_TOP/tools/kvmexit-read" static >/dev/null ||
 	die "building kvmexit-read failed (run: make -C tools/kvmexit-read static)"
 
-# gen_init_cpio is one C file: build it from any unpacked source, once.
-gen=$KES_CACHE/tools/gen_init_cpio
-if [ ! -x "$gen" ]; then
-	tree=$("$KES_TOP/scripts/kernel-tree.sh" 6.12 none)
-	mkdir -p "$(dirname "$gen")"
-	gcc -O2 -o "$gen.tmp" "$tree/usr/gen_init_cpio.c" && mv "$gen.tmp" "$gen" ||
-		die "building gen_init_cpio failed"
-fi
+gen=$(gen_init_cpio_path)
 
 list=$(mktemp)
 trap 'rm -f "$list"' EXIT

@@ -31,6 +31,12 @@ for v in $KES_VERSIONS; do
 		suite "guest $host/$v" "$top/tests/guest-suite.sh" "$host" "$v"
 	done
 done
+# A real guest (Debian's QEMU booting Linux on KVM), against the tracepoint.
+for v in $KES_VERSIONS; do
+	for host in qemu bochs; do
+		suite "profile $host/$v" "$top/tests/profile-suite.sh" "$host" "$v"
+	done
+done
 suite "exit path" "$top/tests/exit-path-budget.sh"
 # The distribution-kernel path: modules for Debian's own kernels.
 suite "modules refusals" "$top/tests/modules-refusals.sh"

@@ -31,6 +31,12 @@ expect_fail "unknown KVERSION is refused by make" \
 	"unknown KVERSION '5.10'" make -s -C "$top" KVERSION=5.10 kernel
 expect_fail "unknown host is refused by run-guest.sh" \
 	"unknown host 'vmware'" "$top/scripts/run-guest.sh" --host vmware suite
+expect_fail "unknown host is refused by profile.sh" \
+	"unknown host 'vmware'" "$top/scripts/profile.sh" --host vmware
+expect_fail "a recording interval of 0 is refused by profile.sh" \
+	"bad --interval '0' \(seconds, 0.001 to 3600\)" "$top/scripts/profile.sh" --interval 0
+expect_fail "an unknown guest mode is refused by profile.sh" \
+	"unknown --guest 'loud'" "$top/scripts/profile.sh" --guest loud
 
 # A PATH with the basics but no emulator.
 mkdir -p "$tmp/bin"
