@@ -34,7 +34,7 @@ expect_fail "unknown host is refused by run-guest.sh" \
 expect_fail "unknown host is refused by profile.sh" \
 	"unknown host 'vmware'" "$top/scripts/profile.sh" --host vmware
 expect_fail "a recording interval of 0 is refused by profile.sh" \
-	"bad --interval '0' \(seconds, 0.001 to 3600\)" "$top/scripts/profile.sh" --interval 0
+	"bad --interval '0' \(seconds, 0.01 to 86400\)" "$top/scripts/profile.sh" --interval 0
 expect_fail "an unknown guest mode is refused by profile.sh" \
 	"unknown --guest 'loud'" "$top/scripts/profile.sh" --guest loud
 
