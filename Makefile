@@ -58,6 +58,11 @@ dkms-install:
 dkms-remove:
 	scripts/dkms.sh remove
 
+# Debian packages into build/deb: kvmexit-read (tool, man page, systemd
+# timer, Prometheus rules) and kvm-exit-stats-dkms (Documentation/fleet.rst).
+deb:
+	scripts/deb-build.sh
+
 fuzz:
 	$(MAKE) -C tools/kvmexit-read fuzz
 
@@ -68,5 +73,5 @@ clean:
 	$(MAKE) -C tools/kvmexit-read clean
 	$(MAKE) -C tests/guest clean
 
-.PHONY: all deps tool kernel demo check bench profile fuzz install clean \
+.PHONY: all deps tool kernel demo check bench profile deb fuzz install clean \
 	modules modules-load modules-restore modules-status dkms-install dkms-remove

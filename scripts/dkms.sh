@@ -11,8 +11,8 @@ set -euo pipefail
 need_cmd dkms dkms
 [ "$(id -u)" -eq 0 ] || die "dkms.sh must run as root"
 name=kvm-exit-stats
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$KES_TOP/dkms.conf")
-[ -n "$ver" ] || die "no PACKAGE_VERSION in $KES_TOP/dkms.conf"
+ver=$(cat "$KES_TOP/VERSION" 2>/dev/null || true)
+[ -n "$ver" ] || die "no version in $KES_TOP/VERSION"
 src=/usr/src/$name-$ver
 # kvm.ko carries no MODULE_VERSION, like the kernel's own: DKMS would take
 # both for "the same version" and refuse to install. This file (DKMS' own
@@ -34,7 +34,7 @@ install)
 	# DKMS builds from a copy in /usr/src: what modules-build.sh needs.
 	rm -rf "$src"
 	mkdir -p "$src/scripts"
-	cp "$KES_TOP/dkms.conf" "$src/"
+	sed "s/#MODULE_VERSION#/$ver/" "$KES_TOP/dkms.conf" >"$src/dkms.conf"
 	cp "$KES_TOP/scripts/lib.sh" "$KES_TOP/scripts/modules-build.sh" \
 		"$KES_TOP/scripts/kvm-modules-swap.sh" "$src/scripts/"
 	cp -r "$KES_TOP/modules" "$KES_TOP/kernel-patch" "$src/"

@@ -12,6 +12,7 @@ pkgs=(
 	bochs bochsbios vgabios isolinux syslinux-common xorriso
 	qemu-system-x86
 	gnuplot-nox
+	debhelper dh-dkms dkms lintian man-db prometheus prometheus-node-exporter curl
 )
 
 log="$KES_CACHE/logs/apt.log"

@@ -26,6 +26,12 @@ start=$(date +%s)
 suite tool make -s -C "$top/tools/kvmexit-read" check
 suite checkpatch "$top/tests/checkpatch.sh"
 suite scripts "$top/tests/scripts.sh"
+# Monitoring a fleet: the systemd units, the Prometheus rules, real
+# node_exporter and Prometheus, the Debian packages (installed on this host).
+suite textfile "$top/tests/textfile-suite.sh"
+suite "prometheus rules" "$top/tests/prom-rules.sh"
+suite "prometheus e2e" "$top/tests/prom-e2e.sh"
+suite deb "$top/tests/deb-suite.sh"
 for v in $KES_VERSIONS; do
 	for host in qemu bochs; do
 		suite "guest $host/$v" "$top/tests/guest-suite.sh" "$host" "$v"

@@ -10,7 +10,10 @@
 #include "parse.h"
 #include "source.h"
 
-#define KX_VERSION "1.1"
+/* The top-level VERSION file, passed by the Makefile: one place for it. */
+#ifndef KX_VERSION
+#error "KX_VERSION is not set: build with make (it reads ../../VERSION)"
+#endif
 #define KX_ROOT_ENV "KVMEXIT_ROOT"
 
 enum kx_mode {

@@ -8,6 +8,7 @@ case $B in /*) ;; *) B=$(pwd)/$B ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
 F=$HERE/fixtures
 S=$F/snapshots
+V=$(cat "$HERE/../../../VERSION")
 T=$(mktemp -d /tmp/kvmexit-cli.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 unset KVMEXIT_ROOT
@@ -1043,11 +1044,11 @@ contains "$out" "-- CMD [ARGS...]" "help"
 run "$B" -h
 check_rc 0
 run "$B" --version
-check_rc 0; check_out "kvmexit-read 1.1 (snapshot formats 1 and 2, JSON format 1)"
+check_rc 0; check_out "kvmexit-read $V (snapshot formats 1 and 2, JSON format 1)"
 tap "--help, -h and --version"
 
 run "$B" -V
-check_rc 0; check_out "kvmexit-read 1.1 (snapshot formats 1 and 2, JSON format 1)"
+check_rc 0; check_out "kvmexit-read $V (snapshot formats 1 and 2, JSON format 1)"
 run "$B" --root "$F/vmx-basic" -j
 check_rc 0
 [ "$(printf '%s\n' "$out" | jq -r .total)" = 2269 ] || bad "-j: $out"

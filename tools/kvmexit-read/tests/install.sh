@@ -4,6 +4,7 @@
 # Usage: install.sh OUT  (run from tools/kvmexit-read)
 OUT=${1:-build}
 HERE=$(cd "$(dirname "$0")" && pwd)
+V=$(cat "$HERE/../../../VERSION")
 T=$(mktemp -d /tmp/kvmexit-install.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 n=0
@@ -21,8 +22,10 @@ make -s -C "$HERE/.." OUT="$OUT" install DESTDIR="$T/root" PREFIX=/opt/kx >"$T/l
 [ -x "$T/root/opt/kx/bin/kvmexit-read" ] || bad "no bin/kvmexit-read"
 [ -f "$T/root/opt/kx/share/man/man1/kvmexit-read.1" ] || bad "no man page"
 [ "$(stat -c %a "$T/root/opt/kx/share/man/man1/kvmexit-read.1" 2>/dev/null)" = 644 ] || bad "man page mode"
-[ "$("$T/root/opt/kx/bin/kvmexit-read" --version)" = "kvmexit-read 1.1 (snapshot formats 1 and 2, JSON format 1)" ] ||
+[ "$("$T/root/opt/kx/bin/kvmexit-read" --version)" = "kvmexit-read $V (snapshot formats 1 and 2, JSON format 1)" ] ||
 	bad "installed binary does not run"
+grep -qx ".TH KVMEXIT-READ 1 [0-9-]* \"kvmexit-read $V\" \"User Commands\"" "$T/root/opt/kx/share/man/man1/kvmexit-read.1" ||
+	bad "installed man page does not say version $V"
 [ "$(cd "$T/root" && find . -type f | sort | tr '\n' ' ')" = "./opt/kx/bin/kvmexit-read ./opt/kx/share/man/man1/kvmexit-read.1 " ] ||
 	bad "installed files: $(cd "$T/root" && find . -type f)"
 tap "make install PREFIX=/opt/kx DESTDIR=...: binary and man page"
