@@ -31,6 +31,15 @@ check: deps
 bench: deps
 	scripts/bench.sh
 
+# Long-running tests, outside make check (Documentation/testing.rst, "Soak
+# tests"): boots that switch the log summary on and off and run 2-vCPU VMs,
+# again and again, both versions, on the emulated AMD host as make check
+# runs it (single-threaded TCG).
+SOAK_ITERATIONS ?= 10
+SOAK_ARGS ?= --kversion 6.1 --kversion 6.12 --accel tcg,thread=single --rounds 3
+soak: deps
+	scripts/hang-repro.sh $(SOAK_ARGS) --iterations $(SOAK_ITERATIONS)
+
 # A real guest: Debian's QEMU boots Linux on KVM inside the emulated host;
 # the boot's exits per reason, over time, and a picture.
 profile: deps
@@ -73,5 +82,5 @@ clean:
 	$(MAKE) -C tools/kvmexit-read clean
 	$(MAKE) -C tests/guest clean
 
-.PHONY: all deps tool kernel demo check bench profile deb fuzz install clean \
+.PHONY: all deps tool kernel demo check bench soak profile deb fuzz install clean \
 	modules modules-load modules-restore modules-status dkms-install dkms-remove

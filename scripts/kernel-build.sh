@@ -4,12 +4,24 @@
 # merge_config.sh) and build a bzImage out of tree; print its path.
 # Build directories live in the cache, one per source tree, so rebuilds are
 # incremental and patched/unpatched kernels can coexist (for the benchmark).
+# KES_KCONFIG_FLAVOR=NAME (opt-in, e.g. diag): also merge
+# tests/kernel/NAME/*.config and tests/kernel/NAME/KVERSION/*.config, in a
+# build directory of its own (the normal one suffixed -NAME), so that the
+# normal build, its .config and its config stamp are untouched.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 v=${1:?usage: kernel-build.sh KVERSION [SERIES]}
 series=${2:-default}
 check_kversion "$v"
+flavor=${KES_KCONFIG_FLAVOR:-}
+if [ -n "$flavor" ]; then
+	case "$flavor" in
+	patched | *[!a-z0-9]*) die "KES_KCONFIG_FLAVOR='$flavor' is not a config flavor" ;;
+	esac
+	[ -d "$KES_TOP/tests/kernel/$flavor" ] ||
+		die "no config flavor tests/kernel/$flavor/ (KES_KCONFIG_FLAVOR=$flavor)"
+fi
 for t in gcc:build-essential make:build-essential flex:flex bison:bison bc:bc; do
 	need_cmd "${t%%:*}" "${t#*:}"
 done
@@ -23,6 +35,7 @@ else
 	tree=$("$KES_TOP/scripts/kernel-tree.sh" "$v" "$series")
 	out=$KES_CACHE/build/$(basename "$tree")
 fi
+[ -z "$flavor" ] || out=$out-$flavor
 log=$KES_CACHE/logs/build-$(basename "$out").log
 mkdir -p "$out"
 
@@ -31,6 +44,9 @@ frags=("$KES_TOP"/tests/kernel/*.config)
 # Options that only exist once our series is applied.
 if [ "$series" != none ] && [ -f "$tree/arch/x86/kvm/exit_stats.c" ]; then
 	frags+=("$KES_TOP"/tests/kernel/patched/*.config)
+fi
+if [ -n "$flavor" ]; then
+	frags+=("$KES_TOP/tests/kernel/$flavor"/*.config "$KES_TOP/tests/kernel/$flavor/$v"/*.config)
 fi
 shopt -u nullglob
 

@@ -13,11 +13,13 @@
 #   --kernel FILE       boot this bzImage instead of building one (e.g. a
 #                       distribution's vmlinuz; --series is then ignored)
 #   --initrd-extra LIST more gen_init_cpio lines for the initramfs
+#   --initrd FILE       boot this initramfs (made by make-initramfs.sh)
+#                       instead of packing one, e.g. once for many boots
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 host=bochs kversion=${KVERSION:-6.12} series=default cpus=2 tmo=900 log=
-kernel='' extra=''
+kernel='' extra='' initrd=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--host) host=$2; shift 2 ;;
@@ -28,6 +30,7 @@ while [ $# -gt 0 ]; do
 	--log) log=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
 	--initrd-extra) extra=$2; shift 2 ;;
+	--initrd) initrd=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) die "run-guest.sh: unknown option $1" ;;
 	*) break ;;
@@ -46,9 +49,13 @@ else
 	kernel=$("$KES_TOP/scripts/kernel-build.sh" "$kversion" "$series")
 fi
 mkdir -p "$KES_CACHE/logs"
-initrd=$(mktemp "$KES_CACHE/initrd-XXXXXX.gz")
-trap 'rm -f "$initrd"' EXIT
-"$KES_TOP/scripts/make-initramfs.sh" "$initrd" ${extra:+"$extra"}
+if [ -n "$initrd" ]; then
+	[ -f "$initrd" ] || die "no initramfs $initrd"
+else
+	initrd=$(mktemp "$KES_CACHE/initrd-XXXXXX.gz")
+	trap 'rm -f "$initrd"' EXIT
+	"$KES_TOP/scripts/make-initramfs.sh" "$initrd" ${extra:+"$extra"}
+fi
 [ -n "$log" ] || log=$KES_CACHE/logs/serial-$host-$kversion-$series-$script.log
 
 args=$(IFS=,; echo "$*")

@@ -31,6 +31,11 @@ expect_fail "unknown KVERSION is refused by make" \
 	"unknown KVERSION '5.10'" make -s -C "$top" KVERSION=5.10 kernel
 expect_fail "unknown host is refused by run-guest.sh" \
 	"unknown host 'vmware'" "$top/scripts/run-guest.sh" --host vmware suite
+expect_fail "an unknown config flavor is refused by kernel-build.sh" \
+	"^error: no config flavor tests/kernel/nosuch/ \(KES_KCONFIG_FLAVOR=nosuch\)$" \
+	env KES_KCONFIG_FLAVOR=nosuch "$top/scripts/kernel-build.sh" 6.12
+expect_fail "an unknown series is refused by hang-repro.sh" \
+	"^error: unknown series 'foo' \(default or none\)$" "$top/scripts/hang-repro.sh" --series foo
 expect_fail "unknown host is refused by profile.sh" \
 	"unknown host 'vmware'" "$top/scripts/profile.sh" --host vmware
 expect_fail "a recording interval of 0 is refused by profile.sh" \
