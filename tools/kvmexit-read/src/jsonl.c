@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "jsonl.h"
+#include "parse.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,17 +23,6 @@ static const char *ws(const char *p, const char *end)
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
 		p++;
 	return p;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* p at the opening quote: returns the end (after the closing quote) */
@@ -66,7 +56,7 @@ static const char *scan_string(struct scan *s, const char *p)
 			break;
 		case 'u':
 			for (i = 0; i < 4; i++)
-				if (p + 2 + i >= s->end || hexval(p[2 + i]) < 0)
+				if (p + 2 + i >= s->end || kx_hexval(p[2 + i]) < 0)
 					return fail(s, p, "bad \\u escape");
 			p += 6;
 			break;
@@ -301,7 +291,7 @@ int kx_json_unescape(const struct kx_jval *v, char *out, size_t size)
 			case 'u':
 				cp = 0;
 				for (k = 0; k < 4; k++)
-					cp = cp << 4 | hexval(v->p[i + k]);
+					cp = cp << 4 | kx_hexval(v->p[i + k]);
 				i += 4;
 				if (cp == 0 || cp > 0xff)
 					return -2;

@@ -109,7 +109,7 @@ int kx_parse_u64(const char *p, size_t n, uint64_t *v)
 	return 0;
 }
 
-static int hexval(char c)
+int kx_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -128,7 +128,7 @@ int kx_parse_code(const char *p, size_t n, uint64_t *v)
 	if (n < 6 || n > 18 || p[0] != '0' || p[1] != 'x')
 		return -1;
 	for (i = 2; i < n; i++) {
-		int d = hexval(p[i]);
+		int d = kx_hexval(p[i]);
 
 		if (d < 0)
 			return -1;

@@ -52,6 +52,8 @@ int kx_field_is(const struct kx_field *f, const char *s);
 int kx_parse_u64(const char *p, size_t n, uint64_t *v);
 /* "0x" and 4..16 hex digits: 0 ok, -1 otherwise */
 int kx_parse_code(const char *p, size_t n, uint64_t *v);
+/* The value of one hexadecimal digit, or -1. */
+int kx_hexval(char c);
 /* 1..max-1 printable ASCII characters other than space: 0 ok, -1 not */
 int kx_check_word(const char *p, size_t n, size_t max);
 /* "SECONDS.NNNNNNNNN" (1..18 digits, '.', exactly 9 digits): 0 ok, -1 not */
