@@ -16,13 +16,17 @@ all: tool
 deps:
 	@scripts/install-deps.sh
 
+# What make demo needs, and no more: a fresh machine's first demo is quicker.
+deps-demo:
+	@KVERSION=$(KVERSION) scripts/install-deps.sh demo
+
 tool:
 	$(MAKE) -C tools/kvmexit-read
 
 kernel: deps
 	scripts/kernel-build.sh $(KVERSION)
 
-demo: deps
+demo: deps-demo
 	scripts/demo.sh --host $(HOST) --kversion $(KVERSION)
 
 check: deps
@@ -82,5 +86,5 @@ clean:
 	$(MAKE) -C tools/kvmexit-read clean
 	$(MAKE) -C tests/guest clean
 
-.PHONY: all deps tool kernel demo check bench soak profile deb fuzz install clean \
+.PHONY: all deps deps-demo tool kernel demo check bench soak profile deb fuzz install clean \
 	modules modules-load modules-restore modules-status dkms-install dkms-remove

@@ -1,19 +1,34 @@
 #!/usr/bin/env bash
+# install-deps.sh [demo]
 # Install what the build, the emulated hosts and the tests need, from Debian's
-# archive only. Skips packages that are already installed.
+# archive only. Skips packages that are already installed. "demo": only what
+# make demo needs (one kernel source, the emulators), so that a fresh
+# machine's first demo does not wait for the test suites' packages.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-pkgs=(
+demo=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
-	rsync python3 jq clang libclang-rt-14-dev zstd
-	linux-source-6.12 linux-source-6.1
+	rsync python3 zstd
 	busybox-static
 	bochs bochsbios vgabios isolinux syslinux-common xorriso
 	qemu-system-x86
+)
+pkgs=(
+	"${demo[@]}"
+	jq clang libclang-rt-14-dev
+	linux-source-6.12 linux-source-6.1
 	gnuplot-nox
 	debhelper dh-dkms dkms lintian man-db prometheus prometheus-node-exporter curl
 )
+case "${1:-}" in
+"") ;;
+demo)
+	check_kversion "${KVERSION:-6.12}"
+	pkgs=("${demo[@]}" "linux-source-${KVERSION:-6.12}")
+	;;
+*) die "install-deps.sh: unknown argument '$1' (none, or demo)" ;;
+esac
 
 log="$KES_CACHE/logs/apt.log"
 updated=0
@@ -38,6 +53,7 @@ install() {
 		die "apt-get install failed" "$log"
 }
 install "${pkgs[@]}"
+[ "${1:-}" != demo ] || exit 0
 
 # The distribution-kernel tests (tests/modules-suite.sh) build against the
 # headers of Debian's kernel of the same package version as linux-source-V.
