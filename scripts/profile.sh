@@ -67,7 +67,7 @@ trap 'rm -rf "$work"' EXIT
 
 # One CPU: an idle second CPU costs Bochs more than it gives.
 status=0
-KES_MEM_MB=${KES_MEM_MB:-768} "$KES_TOP/scripts/run-guest.sh" --host "$host" \
+KES_MEM_MB=${KES_MEM_MB:-768} "$KES_TOP/scripts/run-guest.sh" --host "$host" --kernel "$kernel" \
 	--kversion "$kversion" --cpus 1 --timeout 1800 --initrd-extra "$work/extra.list" \
 	--log "$out/serial.log" profile "$interval" "$guest" >"$out/sections.txt" || status=$?
 
