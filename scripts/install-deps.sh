@@ -9,7 +9,7 @@ set -euo pipefail
 
 demo=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
-	rsync python3 zstd
+	rsync python3 zstd git
 	busybox-static
 	bochs bochsbios vgabios isolinux syslinux-common xorriso
 	qemu-system-x86
