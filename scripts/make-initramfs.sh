@@ -32,7 +32,7 @@ trap 'rm -f "$list"' EXIT
 	echo "nod /dev/console 0600 0 0 c 5 1"
 	echo "file /init $guest/init.sh 0755 0 0"
 	echo "file /bin/busybox $busybox 0755 0 0"
-	for p in kvm-exitgen kes-tests kes-poweroff kes-peer kvm-microbench; do
+	for p in kvm-exitgen kes-tests kes-poweroff kes-peer kvm-microbench kes-load; do
 		echo "file /bin/$p $KES_CACHE/guest/$p 0755 0 0"
 	done
 	echo "file /bin/kvmexit-read $tool 0755 0 0"

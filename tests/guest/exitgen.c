@@ -5,8 +5,10 @@
 #include <time.h>
 
 /*
- * Guest code, 16-bit real mode. In: %esi = CPUID count, %edi = OUT count,
- * %dx = port. CPUID clobbers %edx, so the port is kept in %bp.
+ * Guest code, 16-bit real mode. In: %ebx = RDMSR count, %esi = CPUID
+ * count, %edi = OUT count, %dx = port. RDMSR and CPUID clobber %edx, so
+ * the port is kept in %bp; CPUID clobbers %ebx, so the RDMSR come first.
+ * The MSR read is IA32_APIC_BASE, which KVM intercepts on VMX and SVM.
  */
 __asm__(
 	".pushsection .rodata.exitgen_guest, \"a\"\n"
@@ -14,6 +16,12 @@ __asm__(
 	".globl exitgen_guest_start, exitgen_guest_end\n"
 	"exitgen_guest_start:\n"
 	"	mov %dx, %bp\n"
+	"5:	test %ebx, %ebx\n"
+	"	jz 1f\n"
+	"	mov $0x1b, %ecx\n"
+	"	rdmsr\n"
+	"	dec %ebx\n"
+	"	jmp 5b\n"
 	"1:	test %esi, %esi\n"
 	"	jz 2f\n"
 	"	xor %eax, %eax\n"
@@ -59,6 +67,7 @@ void exitgen_vm_round(struct kes_vm *vm, uint32_t cpuid, uint32_t io,
 		KES_ASSERT(vm->vcpu[i].io_exits == io, "vCPU %d: %llu OUT exits, expected %u",
 			   i, (unsigned long long)vm->vcpu[i].io_exits, io);
 		res->cpuid += cpuid;
+		res->msr += vm->msr_reads;
 		res->io += vm->vcpu[i].io_exits;
 		res->hlt += vm->vcpu[i].hlt_exits;
 	}

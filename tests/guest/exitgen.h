@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The exit generator: a real-mode guest that executes exactly `cpuid` CPUID
- * instructions, then `io` OUT instructions to one port, then HLT, on every
- * vCPU of a VM. Each is intercepted by KVM on VMX and SVM alike, so per vCPU
- * it causes exactly cpuid CPUID exits, io I/O exits and one HLT exit
- * (plus whatever the host adds: EPT/NPT faults on first touch, interrupts).
+ * The exit generator: a real-mode guest that executes exactly
+ * vm->msr_reads RDMSR (0 unless set), then `cpuid` CPUID instructions, then
+ * `io` OUT instructions to one port, then HLT, on every vCPU of a VM. Each
+ * is intercepted by KVM on VMX and SVM alike, so per vCPU it causes exactly
+ * that many MSR-read, CPUID and I/O exits and one HLT exit (plus whatever
+ * the host adds: EPT/NPT faults on first touch, interrupts).
  */
 #ifndef KES_EXITGEN_H
 #define KES_EXITGEN_H
@@ -15,6 +16,7 @@
 struct exitgen_result {
 	int vcpus;
 	uint64_t cpuid;		/* CPUID instructions the guests executed */
+	uint64_t msr;		/* RDMSR instructions the guests executed */
 	uint64_t io;		/* OUT exits seen by userspace */
 	uint64_t hlt;		/* HLT exits seen by userspace */
 	uint64_t kvm_exits;	/* KVM's own per-VM "exits" statistic */

@@ -11,10 +11,11 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: kvm-exitgen [--cpuid N] [--io N] [--vcpus K] [--hold FILE]\n"
-		"Run a KVM guest that executes exactly N CPUID and N OUT instructions\n"
-		"and one HLT on each of K vCPUs (default: N=1000, K=1), then print what\n"
-		"userspace saw and KVM's own exit count for the VM.\n"
+		"usage: kvm-exitgen [--cpuid N] [--msr N] [--io N] [--vcpus K] [--hold FILE]\n"
+		"Run a KVM guest that executes exactly N CPUID, N RDMSR and N OUT\n"
+		"instructions and one HLT on each of K vCPUs (default: 1000 CPUID, no\n"
+		"RDMSR, 1000 OUT, K=1), then print what userspace saw and KVM's own\n"
+		"exit count for the VM.\n"
 		"--hold FILE: after the run, keep the VM open, write its debugfs\n"
 		"directory to FILE and wait until FILE is removed.\n");
 }
@@ -36,7 +37,7 @@ static unsigned long parse_num(const char *opt, const char *s, unsigned long max
 
 int main(int argc, char **argv)
 {
-	unsigned long cpuid = 1000, io = 1000, vcpus = 1;
+	unsigned long cpuid = 1000, io = 1000, vcpus = 1, msr = 0;
 	struct exitgen_result res = { 0 };
 	const char *hold = NULL;
 	struct kes_vm *vm;
@@ -55,6 +56,8 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(a, "--cpuid"))
 			cpuid = parse_num(a, argv[++i], 0xffffffffUL);
+		else if (!strcmp(a, "--msr"))
+			msr = parse_num(a, argv[++i], 0xffffffffUL);
 		else if (!strcmp(a, "--io"))
 			io = parse_num(a, argv[++i], 0xffffffffUL);
 		else if (!strcmp(a, "--vcpus"))
@@ -71,6 +74,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	vm = exitgen_vm_create((int)vcpus);
+	vm->msr_reads = (uint32_t)msr;
 	exitgen_vm_round(vm, (uint32_t)cpuid, (uint32_t)io, &res);
 	res.kvm_exits = kes_vm_kvm_exits(vm);
 	if (hold) {
@@ -89,9 +93,9 @@ int main(int argc, char **argv)
 			usleep(50000);
 	}
 	kes_vm_free(vm);
-	printf("exitgen: vcpus=%d cpuid=%llu io=%llu hlt=%llu kvm_exits=%llu run_ns=%llu\n",
+	printf("exitgen: vcpus=%d cpuid=%llu io=%llu hlt=%llu msr=%llu kvm_exits=%llu run_ns=%llu\n",
 	       res.vcpus, (unsigned long long)res.cpuid, (unsigned long long)res.io,
-	       (unsigned long long)res.hlt, (unsigned long long)res.kvm_exits,
-	       (unsigned long long)res.run_ns);
+	       (unsigned long long)res.hlt, (unsigned long long)res.msr,
+	       (unsigned long long)res.kvm_exits, (unsigned long long)res.run_ns);
 	return 0;
 }

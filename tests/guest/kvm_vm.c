@@ -93,6 +93,7 @@ void kes_vm_reset_vcpus(struct kes_vm *vm, uint64_t rsi, uint64_t rdi, uint64_t 
 		regs.rsi = rsi;
 		regs.rdi = rdi;
 		regs.rdx = rdx;
+		regs.rbx = vm->msr_reads;
 		KES_ASSERT(ioctl(v->fd, KVM_SET_REGS, &regs) == 0, "KVM_SET_REGS");
 		v->io_exits = v->hlt_exits = v->kvm_runs = 0;
 	}

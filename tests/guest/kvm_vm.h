@@ -29,6 +29,7 @@ struct kes_vm {
 	long run_size;		/* of each vCPU's kvm_run mapping */
 	void *mem;
 	uint16_t io_port;	/* the only port guests may write */
+	uint32_t msr_reads;	/* %ebx of every vCPU at reset (0: none) */
 	struct kes_vcpu vcpu[KES_MAX_VCPUS];
 };
 
