@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # kernel-build.sh KVERSION [SERIES]
 # Configure (tinyconfig + tests/kernel/*.config via the kernel's own
-# merge_config.sh) and build a bzImage out of tree; print its path.
+# merge_config.sh) and build a bzImage out of tree; print its path. A
+# configuration with modules also gets them installed, stripped, under
+# BUILD/modroot/lib/modules (run-guest.sh packs them into the initramfs).
 # Build directories live in the cache, one per source tree, so rebuilds are
 # incremental and patched/unpatched kernels can coexist (for the benchmark).
 # KES_KCONFIG_FLAVOR=NAME (opt-in, e.g. diag): also merge
@@ -63,10 +65,14 @@ configure() {
 		make -C "$tree" O="$cfgdir" olddefconfig
 	} >"$log" 2>&1 || die "configuring linux-$v failed" "$log"
 
-	# merge_config only warns when Kconfig drops a requested option: fail instead.
-	missing=$(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | while read -r line; do
-		grep -qxF "$line" "$cfgdir/.config" || echo "$line"
-	done)
+	# merge_config only warns when Kconfig drops a requested option: fail
+	# instead. A later fragment may override an earlier one (a flavor's
+	# CONFIG_KVM=m): the last value of each option is the one requested.
+	missing=$(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' |
+		awk -F= '{ last[$1] = $0 } END { for (k in last) print last[k] }' |
+		while read -r line; do
+			grep -qxF "$line" "$cfgdir/.config" || echo "$line"
+		done)
 	[ -z "$missing" ] || die "linux-$v config lacks: $(echo "$missing" | tr '\n' ' ')" "$log"
 	cmp -s "$cfgdir/.config" "$out/.config" || cp "$cfgdir/.config" "$out/.config"
 }
@@ -83,5 +89,13 @@ fi
 note "building linux-$v ($(basename "$tree")) in $out"
 make -C "$tree" O="$out" -j"$(nproc)" bzImage >>"$log" 2>&1 ||
 	die "building linux-$v failed" "$log"
+if grep -qx 'CONFIG_MODULES=y' "$out/.config"; then
+	make -C "$tree" O="$out" -j"$(nproc)" modules >>"$log" 2>&1 ||
+		die "building linux-$v's modules failed" "$log"
+	rm -rf "$out/modroot"
+	make -C "$tree" O="$out" INSTALL_MOD_PATH="$out/modroot" INSTALL_MOD_STRIP=1 \
+		DEPMOD=/usr/sbin/depmod modules_install >>"$log" 2>&1 ||
+		die "installing linux-$v's modules failed" "$log"
+fi
 echo "$stamp" >"$out/.kes-config-stamp"
 echo "$out/arch/x86/boot/bzImage"

@@ -53,8 +53,17 @@ if [ -n "$initrd" ]; then
 	[ -f "$initrd" ] || die "no initramfs $initrd"
 else
 	initrd=$(mktemp "$KES_CACHE/initrd-XXXXXX.gz")
-	trap 'rm -f "$initrd"' EXIT
-	"$KES_TOP/scripts/make-initramfs.sh" "$initrd" ${extra:+"$extra"}
+	list=$(mktemp)
+	trap 'rm -f "$initrd" "$list"' EXIT
+	[ -z "$extra" ] || cat "$extra" >"$list"
+	# A kernel built with modules (a flavor with modular KVM): they go in
+	# /lib/modules, where modprobe looks.
+	modroot=$(dirname "$kernel")/../../../modroot
+	if [ -d "$modroot/lib/modules" ]; then
+		(cd "$modroot" && find lib -type d | LC_ALL=C sort | sed 's|.*|dir /& 0755 0 0|' &&
+			find lib -type f | LC_ALL=C sort | sed "s|.*|file /& $(pwd)/& 0644 0 0|") >>"$list"
+	fi
+	"$KES_TOP/scripts/make-initramfs.sh" "$initrd" "$list"
 fi
 [ -n "$log" ] || log=$KES_CACHE/logs/serial-$host-$kversion-$series-$script.log
 
