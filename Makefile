@@ -35,13 +35,24 @@ check: deps
 bench: deps
 	scripts/bench.sh
 
-# Long-running tests, outside make check (Documentation/testing.rst, "Soak
-# tests"): boots that switch the log summary on and off and run 2-vCPU VMs,
-# again and again, both versions, on the emulated AMD host as make check
-# runs it (single-threaded TCG).
+# Long-running tests, outside make check (Documentation/testing.rst, "The
+# soak"). make soak: in the debug kernel (KASAN, lockdep, kmemleak;
+# SOAK_FLAVOR=kcsan for KCSAN), SOAK_CYCLES loads and unloads of KVM, then
+# DURATION seconds of 4 VMs x 2 vCPUs under readers, resets, parameter
+# toggles and CPU hotplug, then exact counts and no kernel report. make
+# check runs 10 cycles and 60 s.
+DURATION ?= 600
+SOAK_CYCLES ?= 50
+SOAK_FLAVOR ?= debug
+soak: deps
+	tests/debug-suite.sh --soak-only $(SOAK_FLAVOR) $(DURATION) $(SOAK_CYCLES)
+
+# Boots that switch the log summary on and off and run 2-vCPU VMs, again
+# and again, both versions, on the emulated AMD host as make check runs it
+# (single-threaded TCG).
 SOAK_ITERATIONS ?= 10
 SOAK_ARGS ?= --kversion 6.1 --kversion 6.12 --accel tcg,thread=single --rounds 3
-soak: deps
+soak-boots: deps
 	scripts/hang-repro.sh $(SOAK_ARGS) --iterations $(SOAK_ITERATIONS)
 
 # A real guest: Debian's QEMU boots Linux on KVM inside the emulated host;

@@ -37,6 +37,11 @@ for v in $KES_VERSIONS; do
 		suite "guest $host/$v" "$top/tests/guest-suite.sh" "$host" "$v"
 	done
 done
+# The debug kernels: KASAN, lockdep, kmemleak, fault injection and modular
+# KVM (unloads, 10 cycles); KCSAN. Each runs the suite, the soak (60 s)
+# and the checks; make soak runs more.
+suite "debug qemu/6.12" "$top/tests/debug-suite.sh" debug 60 10
+suite "kcsan qemu/6.12" "$top/tests/debug-suite.sh" kcsan 60 0
 # A real guest (Debian's QEMU booting Linux on KVM), against the tracepoint.
 for v in $KES_VERSIONS; do
 	for host in qemu bochs; do

@@ -34,6 +34,10 @@ expect_fail "unknown host is refused by run-guest.sh" \
 expect_fail "an unknown config flavor is refused by kernel-build.sh" \
 	"^error: no config flavor tests/kernel/nosuch/ \(KES_KCONFIG_FLAVOR=nosuch\)$" \
 	env KES_KCONFIG_FLAVOR=nosuch "$top/scripts/kernel-build.sh" 6.12
+expect_fail "an unknown flavor is refused by debug-suite.sh" \
+	"no flavor tests/kernel/nosuch" "$top/tests/debug-suite.sh" nosuch
+expect_fail "a soak of no number of seconds is refused by debug-suite.sh" \
+	"SOAK_SECONDS and UNLOAD_CYCLES are numbers" "$top/tests/debug-suite.sh" debug 1m
 expect_fail "an unknown series is refused by hang-repro.sh" \
 	"^error: unknown series 'foo' \(default or none\)$" "$top/scripts/hang-repro.sh" --series foo
 expect_fail "unknown host is refused by profile.sh" \
