@@ -95,6 +95,35 @@ if [ $# -gt 0 ]; then
 	kes-tests "$@" || rc=1
 fi
 
+# The files of a closed VM keep the vendor module loaded (the VM they hold
+# needs it, whether or not the kernel pins it for every VM), read the
+# VM's counts, and destroy the VM when they close; the restore below then
+# unloads both modules.
+if [ $vendor = svm ]; then cpuid=0x0072; else cpuid=0x000a; fi
+p=/sys/module/kvm/parameters
+echo Y >$p/exit_stats_per_vm && echo Y >$p/exit_stats_time
+rm -f /tmp/held
+kvm-exitgen --vcpus 2 --cpuid 300 --io 100 --hold /tmp/held >/dev/null 2>&1 &
+gen=$!
+i=0
+while [ ! -e /tmp/held ] && [ $i -lt 1200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+echo N >$p/exit_stats_per_vm && echo N >$p/exit_stats_time
+vm=$(cat /tmp/held)
+exec 3<"$vm/exit_reasons" 4<"$vm/vcpu1/exit_times"
+rm -f /tmp/held
+wait $gen
+! rmmod $vmod 2>/dev/null && lsmod | grep -q "^$vmod "
+tap $? "a closed VM's open files keep $vmod loaded"
+[ "$(awk -v c=$cpuid '$1 == c { print $3 }' <&3)" = 600 ] &&
+	[ "$(awk -v c=$cpuid '$1 == c { print $3 }' <&4)" = 300 ]
+tap $? "they read the closed VM's counts: 600 CPUID, 300 timed on vCPU 1"
+exec 3<&- 4<&-
+[ -n "$vm" ] && [ ! -e "$vm" ]
+tap $? "closing them destroys the VM"
+
 sh $swap restore 2>&1 | sed 's/^/# /'
 distro_works "restore: Debian's kvm loaded again, kvm_exits gone, guests run"
 
