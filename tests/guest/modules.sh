@@ -10,20 +10,10 @@ if [ "${1:-}" = --short ]; then
 	short=1
 	shift
 fi
+# shellcheck source=tap.sh
+. /etc/kes/tap.sh
 swap=/bin/kvm-modules-swap
 ours=/lib/kes-modules
-n=0
-rc=0
-
-tap() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		rc=1
-	fi
-}
 
 # expect_fail NAME REGEX ARGS...: the swap fails, its message matches REGEX,
 # and the distribution's kvm is loaded and runs a guest afterwards.
@@ -92,33 +82,26 @@ tap $? "swap to ours: kvm_exits appeared, vendor $vendor"
 
 if [ $# -gt 0 ]; then
 	# shellcheck disable=SC2086
-	kes-tests "$@" || rc=1
+	kes-tests "$@" || tap_rc=1
 fi
 
 # The files of a closed VM keep the vendor module loaded (the VM they hold
 # needs it, whether or not the kernel pins it for every VM), read the
 # VM's counts, and destroy the VM when they close; the restore below then
 # unloads both modules.
-if [ $vendor = svm ]; then cpuid=0x0072; else cpuid=0x000a; fi
-p=/sys/module/kvm/parameters
-echo Y >$p/exit_stats_per_vm && echo Y >$p/exit_stats_time
+echo Y >$kp/exit_stats_per_vm && echo Y >$kp/exit_stats_time
 rm -f /tmp/held
 kvm-exitgen --vcpus 2 --cpuid 300 --io 100 --hold /tmp/held >/dev/null 2>&1 &
 gen=$!
-i=0
-while [ ! -e /tmp/held ] && [ $i -lt 1200 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-echo N >$p/exit_stats_per_vm && echo N >$p/exit_stats_time
+wait_file /tmp/held
+echo N >$kp/exit_stats_per_vm && echo N >$kp/exit_stats_time
 vm=$(cat /tmp/held)
 exec 3<"$vm/exit_reasons" 4<"$vm/vcpu1/exit_times"
 rm -f /tmp/held
 wait $gen
 ! rmmod $vmod 2>/dev/null && lsmod | grep -q "^$vmod "
 tap $? "a closed VM's open files keep $vmod loaded"
-[ "$(awk -v c=$cpuid '$1 == c { print $3 }' <&3)" = 600 ] &&
-	[ "$(awk -v c=$cpuid '$1 == c { print $3 }' <&4)" = 300 ]
+[ "$(row - $code_cpuid <&3)" = 600 ] && [ "$(row - $code_cpuid <&4)" = 300 ]
 tap $? "they read the closed VM's counts: 600 CPUID, 300 timed on vCPU 1"
 exec 3<&- 4<&-
 [ -n "$vm" ] && [ ! -e "$vm" ]
@@ -133,4 +116,4 @@ bad=$(dmesg | sed -n '/kes: modules tests begin/,$p' |
 echo "$bad" | sed -n 's/^./# kernel said: &/p'
 [ -z "$bad" ]
 tap $? "dmesg_clean: no kernel warning since the first swap"
-exit $rc
+exit $tap_rc
