@@ -37,6 +37,7 @@ struct kes_vm *kes_vm_create(int nr_vcpus)
 	vm = calloc(1, sizeof(*vm));
 	KES_ASSERT(vm, "out of memory");
 	vm->io_port = 0x10f;
+	vm->io_nports = 1;
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	KES_ASSERT(vm->kvm_fd >= 0, "open /dev/kvm");
 	KES_ASSERT(ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) == KVM_API_VERSION,
@@ -94,8 +95,9 @@ void kes_vm_reset_vcpus(struct kes_vm *vm, uint64_t rsi, uint64_t rdi, uint64_t 
 		regs.rdi = rdi;
 		regs.rdx = rdx;
 		regs.rbx = vm->msr_reads;
+		regs.rsp = 0xf000 - 0x200 * i;
 		KES_ASSERT(ioctl(v->fd, KVM_SET_REGS, &regs) == 0, "KVM_SET_REGS");
-		v->io_exits = v->hlt_exits = v->kvm_runs = 0;
+		v->io_exits = v->in_exits = v->hlt_exits = v->kvm_runs = 0;
 	}
 }
 
@@ -119,8 +121,12 @@ static void *vcpu_thread_fn(void *arg)
 		v->kvm_runs++;
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
-			KES_ASSERT(run->io.port == t->vm->io_port &&
-				   run->io.direction == KVM_EXIT_IO_OUT,
+			if (run->io.direction == KVM_EXIT_IO_IN && run->io.port == t->vm->io_port) {
+				v->in_exits++;
+				break;
+			}
+			KES_ASSERT(run->io.direction == KVM_EXIT_IO_OUT &&
+				   (uint16_t)(run->io.port - t->vm->io_port) < t->vm->io_nports,
 				   "vCPU %d: unexpected I/O to port 0x%x dir %d",
 				   t->id, run->io.port, run->io.direction);
 			v->io_exits++;

@@ -17,7 +17,8 @@ struct kes_vcpu {
 	int fd;
 	struct kvm_run *run;
 	/* What userspace saw, filled in by kes_vm_run(). */
-	uint64_t io_exits;
+	uint64_t io_exits;	/* OUT */
+	uint64_t in_exits;	/* IN */
 	uint64_t hlt_exits;
 	uint64_t kvm_runs;
 };
@@ -28,7 +29,8 @@ struct kes_vm {
 	int nr_vcpus;
 	long run_size;		/* of each vCPU's kvm_run mapping */
 	void *mem;
-	uint16_t io_port;	/* the only port guests may write */
+	uint16_t io_port;	/* the first port guests may use */
+	uint16_t io_nports;	/* OUT may go to io_port + 0 .. io_nports - 1 */
 	uint32_t msr_reads;	/* %ebx of every vCPU at reset (0: none) */
 	struct kes_vcpu vcpu[KES_MAX_VCPUS];
 };
@@ -45,7 +47,10 @@ void kes_fail(const char *file, int line, const char *cond, const char *fmt, ...
 
 struct kes_vm *kes_vm_create(int nr_vcpus);
 void kes_vm_load_code(struct kes_vm *vm, const void *code, unsigned long len);
-/* Point every vCPU at the code, with these general-purpose registers. */
+/*
+ * Point every vCPU at the code, with these general-purpose registers and a
+ * stack of its own below 0xf000.
+ */
 void kes_vm_reset_vcpus(struct kes_vm *vm, uint64_t rsi, uint64_t rdi, uint64_t rdx);
 /* Run all vCPUs concurrently until each has halted. */
 void kes_vm_run(struct kes_vm *vm);
