@@ -203,4 +203,80 @@ check("--diff of a global and a VM snapshot is refused with exit status 6",
       lambda: (rc("vm-save") == 0 and rc("vm-diff-global") == 6,
                f"rc={rc('vm-save')},{rc('vm-diff-global')} {body('vm-diff-global')[:200]}"))
 check("--vm PID --reset zeroes the VM and its vCPUs", vm_reset)
+
+
+def sub_rows(obj, table):
+    """{key: count} and other of a --json sub-reason table ("msr", "io",
+    "exceptions"), wherever the object holds it; deltas under -- CMD."""
+    def find(o):
+        if isinstance(o, dict):
+            if table in o and isinstance(o[table], dict) and "rows" in o[table]:
+                return o[table]
+            for v in o.values():
+                r = find(v)
+                if r is not None:
+                    return r
+        elif isinstance(o, list):
+            for v in o:
+                r = find(v)
+                if r is not None:
+                    return r
+        return None
+    t = find(obj)
+    if t is None:
+        raise ValueError(f"no {table} table")
+    key = {"msr": ("msr", "access"), "io": ("port", "size", "access"),
+           "exceptions": ("vector",)}[table]
+    val = lambda r: r.get("delta", r.get("count"))
+    other = t["other"]
+    other = other.get("delta") if isinstance(other, dict) else other
+    return {" ".join(str(r[k]) for k in key): val(r) for r in t["rows"]}, other
+
+
+def msr_json():
+    rows, other = sub_rows(one_json(body("msr-json")), "msr")
+    ok = rc("msr-json") == 0 and rows.get("0x0000001b read") == 30 and \
+        rows.get("0x000001a0 write") == 20 and other == 0 and len(rows) == 2
+    return ok, (rows, other)
+
+
+def io_json():
+    rows, other = sub_rows(one_json(body("io-json")), "io")
+    ok = rc("io-json") == 0 and rows.get("0x010f 1 out") == 40 and \
+        rows.get("0x010f 1 in") == 10 and other == 0 and len(rows) == 2
+    return ok, (rows, other)
+
+
+def exc_json():
+    rows, other = sub_rows(one_json(body("exc-json")), "exceptions")
+    return rc("exc-json") == 0 and rows.get("6") == 5 and other == 0, (rows, other)
+
+
+check("detail: reset and a generator run with RDMSR, WRMSR, IN, OUT and UD2 succeed",
+      lambda: (rc("detail-reset") == 0 and rc("detail-gen") == 0,
+               (rc("detail-reset"), body("detail-gen"))))
+check("--msr --json: exactly 30 reads of 0x1b, 20 writes of 0x1a0, nothing else", msr_json)
+check("--io --json: exactly 40 OUT and 10 IN of port 0x10f, nothing else", io_json)
+check("--exceptions --json: exactly 5 #UD", exc_json)
+check("--msr table: named rows, IA32_APICBASE 30",
+      lambda: (rc("msr-table") == 0 and re.search(r"^0x0000001b\s+IA32_APICBASE\s+read\s+30\s",
+                                                  body("msr-table"), re.M) is not None,
+               body("msr-table")[:300]))
+check("--prometheus --msr --io --exceptions: exact series",
+      lambda: (rc("detail-prom") == 0 and
+               re.search(r'^kvm_exits_msr_total\{msr="0x0000001b",name="IA32_APICBASE",access="read",'
+                         r'vendor="\w+"\} 30$', body("detail-prom"), re.M) is not None and
+               re.search(r'^kvm_exits_io_total\{port="0x010f",size="1",access="in",vendor="\w+"\} 10$',
+                         body("detail-prom"), re.M) is not None and
+               re.search(r'^kvm_exits_exception_total\{vector="6",name="UD",vendor="\w+"\} 5$',
+                         body("detail-prom"), re.M) is not None,
+               body("detail-prom")[:400]))
+
+
+def msr_cmd():
+    rows, other = sub_rows(one_json(body("msr-cmd")), "msr")
+    return rc("msr-cmd") == 0 and rows.get("0x0000001b read") == 25 and other == 0, (rows, other)
+
+
+check("--msr --json -- CMD: the command's 25 reads of 0x1b", msr_cmd)
 sys.exit(1 if failed else 0)

@@ -11,7 +11,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 host=${1:?usage: guest-suite.sh HOST KVERSION} v=${2:?}
 
 smp="counts_smp reset_race"
-rest="per_vm_memory kvm_exits_rise counts_exact reset bad_writes log_interval per_vm time_stats kunit dmesg_clean"
+rest="per_vm_memory kvm_exits_rise counts_exact reset bad_writes log_interval per_vm time_stats detail userspace_exits kunit dmesg_clean"
 case "$host" in
 qemu) boots=("2:$smp $rest tool") ;;
 bochs) boots=("1:$rest tool" "2:$smp") ;;

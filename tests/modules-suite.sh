@@ -18,7 +18,7 @@ p="modules $host/$v"
 
 fail() { echo "not ok - $p: $1"; [ -z "${2:-}" ] || echo "# $2"; exit 1; }
 
-tests="per_vm_memory kvm_exits_rise counts_exact reset bad_writes log_interval per_vm time_stats"
+tests="per_vm_memory kvm_exits_rise counts_exact reset bad_writes log_interval per_vm time_stats detail userspace_exits"
 case "$host" in
 qemu) cpus=2 args="$tests counts_smp" tmo=600 ;;
 bochs) cpus=1 args="--short $tests" tmo=1500 ;;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "detail_tests.h"
 #include "exit_stats.h"
 #include "exitgen.h"
 #include "log_tests.h"
@@ -273,6 +274,8 @@ static const struct test tests[] = {
 	{ "per_vm_memory", test_per_vm_memory, 1 },
 	{ "per_vm", test_per_vm, 1 },
 	{ "time_stats", test_time_stats, 1 },
+	{ "detail", test_detail, 1 },
+	{ "userspace_exits", test_userspace_exits, 1 },
 	{ "dmesg_clean", test_dmesg_clean, 0 },
 };
 

@@ -268,6 +268,79 @@ static void check_times_equal(const char *what, const struct exit_times *a,
  * the wall time of the run.  The global file (reset before the run) sees
  * exactly the same as the only timed VM.
  */
+#define HIST_BUCKETS	24
+
+/*
+ * A time_hist-format file against the time_by_reason-format file read into
+ * t at the same moment: the header's bucket edges, each line's buckets add
+ * up to its reason's timed exits and min <= average <= max, the "other"
+ * line holds the rest, and the buckets of all lines add up to all timed
+ * exits. Returns the number of lines with buckets.
+ */
+static int check_hist(const char *what, const char *path, const struct exit_times *t)
+{
+	char line[1024], header[512] = "# code name min_ns";
+	uint64_t all = 0, listed = 0, timed = 0;
+	int lineno = 0, lines = 0, other = 0;
+	FILE *f = fopen(path, "re");
+
+	KES_ASSERT(f, "open %s", path);
+	for (int b = 0; b + 1 < HIST_BUCKETS; b++)
+		snprintf(header + strlen(header), sizeof(header) - strlen(header), " %llu",
+			 1ULL << (8 + b));
+	strcat(header, " +Inf\n");
+	for (int i = 0; i < t->nr; i++)
+		timed += t->r[i].count;
+	while (fgets(line, sizeof(line), f)) {
+		char code[16], name[48];
+		unsigned long long min, n, sum = 0;
+		int off, j;
+
+		if (lineno++ == 0) {
+			CHECK(!strcmp(line, header), "%s: header %s", what, line);
+			continue;
+		}
+		KES_ASSERT(sscanf(line, "%15s %47s %llu%n", code, name, &min, &off) == 3,
+			   "%s: bad line %s", what, line);
+		for (int b = 0; b < HIST_BUCKETS; b++) {
+			KES_ASSERT(sscanf(line + off, " %llu%n", &n, &j) == 1, "%s: %s: %d buckets",
+				   what, name, b);
+			off += j;
+			sum += n;
+		}
+		all += sum;
+		lines++;
+		if (!strcmp(name, "other")) {
+			other = 1;
+			CHECK(sum == timed - listed, "%s: other has %llu, expected %llu", what, sum,
+			      (unsigned long long)(timed - listed));
+			continue;
+		}
+		for (int i = 0; i < t->nr; i++) {
+			uint64_t c = t->r[i].count;
+
+			if (strcmp(t->r[i].code, code))
+				continue;
+			listed += c;
+			CHECK(sum == c, "%s: %s buckets add up to %llu, timed %llu", what, name, sum,
+			      (unsigned long long)c);
+			CHECK(c && min <= t->r[i].total_ns / c && t->r[i].total_ns / c <= t->r[i].max_ns,
+			      "%s: %s min %llu, avg %llu, max %llu", what, name, min,
+			      (unsigned long long)(c ? t->r[i].total_ns / c : 0),
+			      (unsigned long long)t->r[i].max_ns);
+			if (c)
+				diag("%s: %s min %llu ns, avg %llu, max %llu, %llu exits in buckets",
+				     what, name, min, (unsigned long long)(t->r[i].total_ns / c),
+				     (unsigned long long)t->r[i].max_ns, sum);
+		}
+	}
+	fclose(f);
+	CHECK(other, "%s: no other line", what);
+	CHECK(all == timed, "%s: buckets add up to %llu, timed %llu", what,
+	      (unsigned long long)all, (unsigned long long)timed);
+	return lines - other;
+}
+
 void test_time_stats(void)
 {
 	static struct exit_stats c;
@@ -334,6 +407,10 @@ void test_time_stats(void)
 	      (unsigned long long)times_sum_ns(&vt), (unsigned long long)res.run_ns);
 	check_times_equal("vcpu0 = VM", &v0, &vt);
 	check_times_equal("global = the only timed VM", &g, &vt);
+	CHECK(check_hist("VM exit_time_hist", vm_file(vm, -1, "exit_time_hist"), &vt) >= 2,
+	      "VM exit_time_hist: fewer than 2 reasons");
+	check_hist("vcpu0 exit_time_hist", vm_file(vm, 0, "exit_time_hist"), &v0);
+	check_hist("global time_hist", KES_STATS_DIR "/time_hist", &g);
 
 	CHECK(kes_write_file(vm_file(vm, -1, "exit_times"), "0", 1) == 0, "reset exit_times");
 	exit_times_read_file(vm_file(vm, -1, "exit_times"), &vt);

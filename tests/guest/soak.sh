@@ -2,7 +2,8 @@
 # For SECONDS, 4 VMs x 2 vCPUs run the generator (CPUID, RDMSR, OUT, HLT)
 # round after round, while at the same time readers loop over every
 # statistics file, resets hit the global, VM and vCPU files, the per-VM,
-# time and log parameters toggle, and CPU 1 goes offline and online.
+# time, sub-reason and log parameters toggle, and CPU 1 goes offline and
+# online.
 # Then the resets and toggles stop and a last round of 4 VMs runs, with
 # the readers and CPU hotplug still going: the global counters since the
 # last reset must equal what those VMs did, and each VM its own workload.
@@ -31,7 +32,8 @@ loop() {
 }
 
 read_all() {
-	for f in $kd/* $vmdirs/*/exit_* $vmdirs/*/vcpu*/exit_*; do
+	for f in $kd/* $vmdirs/*/exit_* $vmdirs/*/vcpu*/exit_* $vmdirs/*/userspace_exits \
+		$vmdirs/*/vcpu*/userspace_exits; do
 		cat "$f" >/dev/null 2>&1
 	done
 }
@@ -50,6 +52,8 @@ toggle() {
 		echo $v >$kp/exit_stats_per_vm
 		sleep 0.1
 		echo $v >$kp/exit_stats_time
+		sleep 0.1
+		echo $v >$kp/exit_stats_detail
 		sleep 0.1
 	done
 	echo 500 >$kp/exit_log_interval
@@ -91,7 +95,7 @@ cat w*.fail 2>/dev/null | head -n 5 | sed 's/^/# /'
 
 # The last round: counted from a reset, with readers and hotplug going.
 echo 1000 >$kp/exit_log_interval
-echo Y >$kp/exit_stats_per_vm && echo Y >$kp/exit_stats_time
+echo Y >$kp/exit_stats_per_vm && echo Y >$kp/exit_stats_time && echo Y >$kp/exit_stats_detail
 echo 0 >$kd/by_reason
 for k in 1 2 3 4; do
 	kvm-exitgen --vcpus 2 --cpuid $cpuid --msr $msr --io $io --hold "held$k" >"last$k.out" 2>&1 &
@@ -106,6 +110,8 @@ touch stop-reader stop-hotplug
 while [ ! -e reader.n ] || [ ! -e hotplug.n ]; do sleep 0.2; done
 echo 1 >$cpu1
 cp $kd/by_reason global.r
+cp $kd/by_msr global.msr
+cp $kd/by_io_port global.io
 sum_vms=0 vm_ok=0
 for k in 1 2 3 4; do
 	cp "$(cat "held$k")/exit_reasons" "vm$k.r"
@@ -115,7 +121,7 @@ for k in 1 2 3 4; do
 	rm -f "held$k"
 	wait "$(cat "last$k.pid")"
 done
-echo N >$kp/exit_stats_per_vm && echo N >$kp/exit_stats_time
+echo N >$kp/exit_stats_per_vm && echo N >$kp/exit_stats_time && echo N >$kp/exit_stats_detail
 for k in 1 2 3 4; do
 	line=$(grep '^exitgen:' "last$k.out")
 	[ "$(row "vm$k.r" $code_cpuid)" = $((2 * cpuid)) ] &&
@@ -133,6 +139,10 @@ g_total=$(rows_sum global.r)
 [ "$(row global.r $code_cpuid)" = $((8 * cpuid)) ] && [ "$(row global.r $code_msr)" = $((8 * msr)) ] &&
 	[ "$(row global.r $code_io)" = $((8 * io)) ] && [ "$g_total" = "$sum_vms" ]
 tap $? "soak: the global counters since the reset equal the 4 VMs: $g_total exits (VMs: $sum_vms)"
+[ "$(awk '$1 == "0x0000001b" && $2 == "read" { print $3 }' global.msr)" = $((8 * msr)) ] &&
+	[ "$(awk '$1 == "0x010f" && $2 == 1 && $3 == "out" { print $4 }' global.io)" = $((8 * io)) ] &&
+	[ "$(awk '$1 == "other" { print $2 }' global.msr global.io | sort -u)" = 0 ]
+tap $? "soak: by_msr and by_io_port since the reset hold the 4 VMs' $((8 * msr)) RDMSR and $((8 * io)) OUT"
 
 end=$(cut -d. -f1 /proc/uptime)
 exits=$(cat w*.out last*.out | sed -n 's/.* kvm_exits=\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s }')

@@ -37,6 +37,20 @@ step json kvmexit-read --json
 step prometheus kvmexit-read --prometheus
 step bad-diff kvmexit-read --diff /tmp/b.snap /tmp/a.snap
 
+# Sub-reasons: after a reset, 30 RDMSR of IA32_APIC_BASE, 20 WRMSR of
+# IA32_MISC_ENABLE, 40 OUT and 10 IN of port 0x10f and 5 UD2; then 25 RDMSR
+# under -- CMD.
+echo Y >/sys/module/kvm/parameters/exit_stats_detail
+step detail-reset kvmexit-read --reset
+step detail-gen kvm-exitgen --cpuid 0 --io 40 --msr 30 --wrmsr 20 --in 10 --ud 5
+step msr-json kvmexit-read --json --msr
+step io-json kvmexit-read --json --io
+step exc-json kvmexit-read --json --exceptions
+step msr-table kvmexit-read --msr
+step detail-prom kvmexit-read --prometheus --msr --io --exceptions
+step msr-cmd kvmexit-read --json --msr -- kvm-exitgen --cpuid 0 --io 0 --msr 25
+echo N >/sys/module/kvm/parameters/exit_stats_detail
+
 # Per VM: a 2-vCPU VM created with per-VM counters and times, held open
 # after 300 CPUID + 100 OUT + HLT on each vCPU, read by PID and by name.
 p=/sys/module/kvm/parameters
