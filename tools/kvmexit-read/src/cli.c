@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "counters.h"
+#include "detail.h"
 #include "probe.h"
 #include "timeline.h"
 #include "vm.h"
@@ -65,7 +66,8 @@ enum opt_id {
 	O_SAVE, O_DIFF, O_RESET, O_WATCH, O_COUNT, O_LIST_VMS, O_JSON,
 	O_PRETTY, O_PROM, O_OUTPUT, O_FORCE, O_ROOT, O_VM, O_PER_VCPU,
 	O_VM_ROOT, O_HELP, O_VERSION, O_RECORD, O_INTERVAL, O_TIMELINE,
-	O_TOP, O_BUSIEST, O_MARKS, O_TSV,
+	O_TOP, O_BUSIEST, O_MARKS, O_TSV, O_MSR, O_IO, O_EXC, O_PARAM_DIR,
+	O_HIST, O_USER,
 };
 
 /* The options: what the parser accepts and what --help lists. */
@@ -109,6 +111,29 @@ static const struct opt {
 	  "(lines 'SECONDS LABEL', SECONDS since boot)" },
 	{ "--tsv", 0, NULL, O_TSV, 0,
 	  "with --timeline: tab-separated values (gnuplot)" },
+	{ "--msr", 0, NULL, O_MSR, 0,
+	  "MSR exits by MSR and access (by_msr): a table\n"
+	  "instead of the reasons'; added to --json,\n"
+	  "--prometheus and --save" },
+	{ "--io", 0, NULL, O_IO, 0,
+	  "I/O instruction exits by port, size and direction\n"
+	  "(by_io_port), as --msr" },
+	{ "--exceptions", 0, NULL, O_EXC, 0,
+	  "exception exits by vector (by_exception), as --msr" },
+	{ "--userspace", 0, NULL, O_USER, 0,
+	  "returns of KVM_RUN to userspace by KVM_EXIT_* reason\n"
+	  "(userspace_exits): a table instead of the reasons';\n"
+	  "added to --json, --prometheus and --save; with --vm\n"
+	  "too" },
+	{ "--hist", 0, "REASON", O_HIST, 0,
+	  "the handling-time histogram of REASON (its name as\n"
+	  "in the REASON column, any case, a code such as\n"
+	  "0x000a, or 'other') with p50, p90 and p99 estimates;\n"
+	  "with --diff: of the interval" },
+	{ "--param-dir", 0, "DIR", O_PARAM_DIR, 0,
+	  "the kvm module's parameters, for the exit_stats_detail\n"
+	  "hint (default: /sys/module/kvm/parameters, or\n"
+	  "$KVMEXIT_PARAM_DIR)" },
 	{ "--json", 'j', NULL, O_JSON, 0,
 	  "JSON output (one object; --watch, --timeline:\n"
 	  "one per line)" },
@@ -229,6 +254,69 @@ static int check_record_timeline(struct kx_opts *o, const char *interval_s,
 		return kx_fail(e, KX_EXIT_USAGE,
 			       "--marks does not apply to --tsv (plot the "
 			       "marks file itself)");
+	return 0;
+}
+
+/* --userspace and --hist: the modes and formats they apply to */
+static int check_user_hist(const struct kx_opts *o, struct kx_err *e)
+{
+	if (o->user && o->mode != KX_MODE_READ && o->mode != KX_MODE_SAVE &&
+	    o->mode != KX_MODE_DIFF && o->mode != KX_MODE_WATCH &&
+	    o->mode != KX_MODE_RUN)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--userspace only applies to printing the "
+			       "counters, --save, --diff, --watch and -- CMD, "
+			       "not to %s",
+			       mode_names[o->mode]);
+	if (!o->hist)
+		return 0;
+	if (o->mode != KX_MODE_READ && o->mode != KX_MODE_DIFF)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--hist only applies to printing the counters "
+			       "and --diff, not to %s",
+			       mode_names[o->mode]);
+	if (o->fmt != KX_FMT_TEXT)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--hist prints a table: not with --%s (which "
+			       "has the histogram of every reason)",
+			       o->fmt == KX_FMT_JSON ? "json" : "prometheus");
+	if (o->per_vcpu)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--hist does not apply to --per-vcpu (use --vm "
+			       "alone)");
+	if (o->detail || o->user)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "--hist cannot be combined with %s",
+			       o->user ? "--userspace" :
+			       o->detail & KX_DETAIL_BIT(KX_DET_MSR) ? "--msr" :
+			       o->detail & KX_DETAIL_BIT(KX_DET_IO) ? "--io" :
+							     "--exceptions");
+	return 0;
+}
+
+/* --msr, --io, --exceptions: the modes that read or compare counters */
+static int check_detail(const struct kx_opts *o, struct kx_err *e)
+{
+	const char *opt = NULL;
+	int k;
+
+	for (k = KX_DET_KINDS - 1; k >= 0; k--)
+		if (o->detail & KX_DETAIL_BIT(k))
+			opt = kx_detail_info(k)->option;
+	if (!opt)
+		return 0;
+	if (o->mode != KX_MODE_READ && o->mode != KX_MODE_SAVE &&
+	    o->mode != KX_MODE_DIFF && o->mode != KX_MODE_WATCH &&
+	    o->mode != KX_MODE_RUN)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "%s only applies to printing the counters, "
+			       "--save, --diff, --watch and -- CMD, not to %s",
+			       opt, mode_names[o->mode]);
+	if (o->vm || o->per_vcpu)
+		return kx_fail(e, KX_EXIT_USAGE,
+			       "%s does not apply to %s (the MSR, I/O port "
+			       "and exception tables are global)",
+			       opt, o->vm ? "--vm" : "--per-vcpu");
 	return 0;
 }
 
@@ -365,6 +453,24 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 		case O_TSV:
 			tsv = 1;
 			break;
+		case O_MSR:
+			o->detail |= KX_DETAIL_BIT(KX_DET_MSR);
+			break;
+		case O_IO:
+			o->detail |= KX_DETAIL_BIT(KX_DET_IO);
+			break;
+		case O_EXC:
+			o->detail |= KX_DETAIL_BIT(KX_DET_EXC);
+			break;
+		case O_PARAM_DIR:
+			r = take_value(argc, argv, &i, eq, a, &o->param_dir, e);
+			break;
+		case O_USER:
+			o->user = 1;
+			break;
+		case O_HIST:
+			r = take_value(argc, argv, &i, eq, a, &o->hist, e);
+			break;
 		case O_DIFF:
 			r = set_mode(o, KX_MODE_DIFF, e);
 			if (!r)
@@ -458,6 +564,17 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 		return kx_fail(e, KX_EXIT_USAGE,
 			       "--vm does not apply to --timeline (the "
 			       "recording says what it recorded)");
+	r = check_detail(o, e);
+	if (!r)
+		r = check_user_hist(o, e);
+	if (r)
+		return r;
+	if (!o->param_dir) {
+		const char *env_param = getenv(KX_PARAM_DIR_ENV);
+
+		o->param_dir = env_param && *env_param ? env_param :
+							 KX_DEFAULT_PARAM_DIR;
+	}
 	if (!o->vm_root) {
 		const char *env_vm = getenv(KX_VM_ROOT_ENV);
 
@@ -470,6 +587,17 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 		o->root = KX_DEFAULT_ROOT;
 	o->root_is_default = !strcmp(o->root, KX_DEFAULT_ROOT);
 	return 0;
+}
+
+unsigned kx_opts_extra(const struct kx_opts *o)
+{
+	unsigned x = o->user ? KX_READ_USER : 0;
+
+	if (o->mode == KX_MODE_READ || o->mode == KX_MODE_SAVE ||
+	    o->mode == KX_MODE_DIFF || o->mode == KX_MODE_WATCH ||
+	    o->mode == KX_MODE_RUN)
+		x |= KX_READ_HIST;
+	return x;
 }
 
 /* "  -j, --json        JSON output ..." lines of the options of a kind */
@@ -519,7 +647,11 @@ void kx_cli_help(struct kx_buf *b)
 "Counts KVM VM exits per exit reason from /sys/kernel/debug/kvm_exits, and\n"
 "per VM from /sys/kernel/debug/kvm/<pid>-<fd>/exit_reasons (VMs created\n"
 "with the kvm parameter exit_stats_per_vm=Y). Handling times (AVG, MAX) are\n"
-"shown when the kernel measures them (exit_stats_time=Y).\n"
+"shown when the kernel measures them (exit_stats_time=Y), with a P99 estimate\n"
+"from its histograms (time_hist; --hist REASON shows one). --msr, --io and\n"
+"--exceptions show the exits by MSR, I/O port and exception vector, counted\n"
+"while the kvm parameter exit_stats_detail is Y; --userspace, the returns of\n"
+"KVM_RUN to userspace (globally counted while exit_stats_detail is Y).\n"
 "\n"
 "Modes:\n");
 	help_opts(b, 1);

@@ -15,6 +15,9 @@
 #error "KX_VERSION is not set: build with make (it reads ../../VERSION)"
 #endif
 #define KX_ROOT_ENV "KVMEXIT_ROOT"
+/* the kvm module's parameters: exit_stats_detail (the --msr hint) */
+#define KX_PARAM_DIR_ENV "KVMEXIT_PARAM_DIR"
+#define KX_DEFAULT_PARAM_DIR "/sys/module/kvm/parameters"
 
 enum kx_mode {
 	KX_MODE_READ, /* no mode option: print the counters */
@@ -58,6 +61,10 @@ struct kx_opts {
 	const char *vm;	     /* --vm PID|NAME */
 	int per_vcpu;	     /* --per-vcpu */
 	const char *vm_root; /* --vm-root DIR, $KVMEXIT_VM_ROOT */
+	unsigned detail;       /* --msr, --io, --exceptions: KX_DETAIL_BIT()s */
+	const char *hist;      /* --hist REASON */
+	int user;	       /* --userspace */
+	const char *param_dir; /* --param-dir DIR, $KVMEXIT_PARAM_DIR */
 	struct kx_source src; /* what is read: all VMs, or --vm's (by main) */
 };
 
@@ -71,5 +78,10 @@ int kx_cli_parse(int argc, char **argv, const char *env_root,
 int kx_parse_seconds(const char *s, struct kx_time *t);
 
 void kx_cli_help(struct kx_buf *b);
+
+/* What the sources of o's mode read besides the counters (struct
+ * kx_source's extra): the histograms when printing, saving, diffing,
+ * watching or running a command, the userspace tables with --userspace. */
+unsigned kx_opts_extra(const struct kx_opts *o);
 
 #endif

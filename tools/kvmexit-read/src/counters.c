@@ -2,9 +2,18 @@
 #include "counters.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define QUOTE_MAX 48
+
+void kx_counters_release(struct kx_counters *c)
+{
+	free(c->hist);
+	free(c->user);
+	c->hist = NULL;
+	c->user = NULL;
+}
 
 /* A one-line file ("vmx\n", "2020\n"): its content without the newline. */
 static int one_line(const char *buf, size_t len, const char *fname,

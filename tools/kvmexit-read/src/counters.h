@@ -27,6 +27,9 @@ struct kx_reason {
 	uint64_t tcount, tns, tmax;
 };
 
+struct kx_hist;
+struct kx_user;
+
 struct kx_counters {
 	char vendor[KX_VENDOR_MAX]; /* "vmx" or "svm" */
 	uint64_t total_file;	    /* the total file, read separately */
@@ -36,8 +39,16 @@ struct kx_counters {
 	/* over all reasons, if has_time: sums of tcount and tns (checked
 	 * not to overflow when parsed) and the largest tmax */
 	uint64_t tcount_sum, tns_sum, tmax_all;
+	/* the handling-time histograms (time_hist, exit_time_hist; hist.h)
+	 * and the returns to userspace (userspace_exits; user.h), each
+	 * malloc'd, NULL if not read: kx_counters_release frees them */
+	struct kx_hist *hist;
+	struct kx_user *user;
 	struct kx_reason r[KX_MAX_REASONS];
 };
+
+/* Frees c->hist and c->user (c itself stays). */
+void kx_counters_release(struct kx_counters *c);
 
 /* Each fills its part of c from buf[0..len) or fails with a KX_EXIT_BADINPUT
  * error naming fname and the line. */

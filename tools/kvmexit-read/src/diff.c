@@ -40,14 +40,71 @@ static long find_reason(const struct kx_counters *a, const struct kx_reason *r,
 #undef SAME
 }
 
-/* The deltas of counters ca -> cb into d (problems added to d->problems). */
+/* The row of a with the code and name of r (other: a's other), or NULL */
+static const struct kx_hist_row *hist_match(const struct kx_hist *a,
+					    const struct kx_hist_row *r)
+{
+	size_t k;
+
+	if (r->is_other)
+		return kx_hist_other(a);
+	for (k = 0; a && k < a->n; k++)
+		if (!a->r[k].is_other && a->r[k].code == r->code &&
+		    !strcmp(a->r[k].name, r->name))
+			return &a->r[k];
+	return NULL;
+}
+
+/* The interval's histograms ha -> hb (ha NULL: all zero) into d->hist. */
+static int diff_hist(const struct kx_hist *ha, const struct kx_hist *hb,
+		     struct kx_diff *d, struct kx_err *e)
+{
+	struct kx_hist *h = malloc(sizeof(*h) + hb->n * sizeof(h->r[0]));
+	size_t k;
+	int i;
+
+	if (!h)
+		return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+	h->n = h->cap = hb->n;
+	h->total = 0;
+	for (k = 0; k < hb->n; k++) {
+		const struct kx_hist_row *rb = &hb->r[k];
+		const struct kx_hist_row *ra = hist_match(ha, rb);
+		struct kx_hist_row *x = &h->r[k];
+		/* a reason counted from a reset: its buckets too */
+		int reset = rb->is_other ? (d->problems & KX_P_DECREASE) != 0 :
+					   rb->reason < d->n &&
+					   (d->d[rb->reason].reset ||
+					    d->d[rb->reason].is_new);
+
+		*x = *rb;
+		for (i = 0; ra && !reset && i < KX_HIST_BUCKETS; i++)
+			if (rb->b[i] < ra->b[i])
+				reset = 1;
+		x->count = 0;
+		for (i = 0; i < KX_HIST_BUCKETS; i++) {
+			if (ra && !reset)
+				x->b[i] = rb->b[i] - ra->b[i];
+			/* at most B's, whose sums were checked */
+			x->count += x->b[i];
+		}
+		h->total += x->count;
+	}
+	free(d->hist);
+	d->hist = h;
+	return 0;
+}
+
+/* The deltas of counters ca -> cb into d (problems added to d->problems);
+ * a_zero: ca is all zero (a new vCPU's), without histograms. */
 static int diff_counters(const struct kx_counters *ca,
-			 const struct kx_counters *cb, const char *name_a,
-			 const char *name_b, struct kx_diff *d,
-			 struct kx_err *e)
+			 const struct kx_counters *cb, int a_zero,
+			 const char *name_a, const char *name_b,
+			 struct kx_diff *d, struct kx_err *e)
 {
 	size_t i, matched = 0;
 
+	d->cb = cb;
 	d->timed = ca->has_time && cb->has_time;
 	for (i = 0; i < cb->n; i++) {
 		const struct kx_reason *rb = &cb->r[i];
@@ -100,6 +157,8 @@ static int diff_counters(const struct kx_counters *ca,
 	d->only_in_a = ca->n - matched;
 	if (d->only_in_a)
 		d->problems |= KX_P_TABLE;
+	if (d->timed && cb->hist && (ca->hist || a_zero))
+		return diff_hist(a_zero ? NULL : ca->hist, cb->hist, d, e);
 	return 0;
 }
 
@@ -157,12 +216,15 @@ int kx_diff(const struct kx_snapshot *a, const struct kx_snapshot *b,
 			d->problems |= KX_P_ORDER;
 	}
 
-	r = diff_counters(&a->c, &b->c, name_a, name_b, d, e);
-	if (r)
-		return r;
-	if (!d->problems || force)
+	r = diff_counters(&a->c, &b->c, 0, name_a, name_b, d, e);
+	if (!r && (!d->problems || force))
 		return 0;
-	return refuse(d, name_a, name_b, e);
+	if (!r)
+		r = refuse(d, name_a, name_b, e);
+	/* nothing to release on failure */
+	free(d->hist);
+	d->hist = NULL;
+	return r;
 }
 
 static const struct kx_counters *vcpu_of(const struct kx_snapshot *s, int id)
@@ -216,13 +278,15 @@ int kx_diff_vcpus(struct kx_diff *d, const char *name_a, const char *name_b,
 				break;
 			}
 			memcpy(zero, cb, sizeof(*zero));
+			zero->hist = NULL;
+			zero->user = NULL;
 			zero->sum = zero->tcount_sum = zero->tns_sum = 0;
 			for (k = 0; k < zero->n; k++)
 				zero->r[k].count = zero->r[k].tcount =
 					zero->r[k].tns = 0;
 			ca = zero;
 		}
-		r = diff_counters(ca, cb, name_a, name_b, v, e);
+		r = diff_counters(ca, cb, ca == zero, name_a, name_b, v, e);
 		d->problems |= v->problems;
 	}
 	free(zero);
@@ -231,8 +295,188 @@ int kx_diff_vcpus(struct kx_diff *d, const char *name_a, const char *name_b,
 	return refuse(d, name_a, name_b, e);
 }
 
+/* The deltas of table ta -> tb (both sorted by key) into x. */
+static void diff_detail_table(const struct kx_detail_table *ta,
+			      const struct kx_detail_table *tb,
+			      struct kx_detail_diff *x)
+{
+	size_t i = 0, j = 0;
+
+	/* x is zeroed (calloc) */
+	while (i < ta->n || j < tb->n) {
+		const struct kx_detail_row *ra = i < ta->n ? &ta->r[i] : NULL;
+		const struct kx_detail_row *rb = j < tb->n ? &tb->r[j] : NULL;
+		struct kx_detail_delta *o = &x->d[x->n];
+		int c = !ra ? 1 : !rb ? -1 : kx_detail_cmp(ra, rb);
+		uint64_t before = c <= 0 ? ra->count : 0;
+
+		memset(o, 0, sizeof(*o));
+		if (c >= 0) {
+			/* in B (B's name of an exception) */
+			o->k = *rb;
+			j++;
+		} else {
+			/* only in A: 0 in B */
+			o->k = *ra;
+			o->k.count = 0;
+		}
+		if (c <= 0)
+			i++;
+		if (o->k.count < before) {
+			o->reset = 1;
+			o->delta = o->k.count;
+			x->nreset++;
+		} else {
+			o->delta = o->k.count - before;
+		}
+		/* at most B's count: the sum is at most B's, checked */
+		x->total += o->delta;
+		x->n++;
+	}
+	if (tb->other < ta->other) {
+		x->other_reset = 1;
+		x->other = tb->other;
+		x->nreset++;
+	} else {
+		x->other = tb->other - ta->other;
+	}
+	x->total += x->other;
+}
+
+int kx_diff_detail(struct kx_diff *d, unsigned mask, const char *name_a,
+		   const char *name_b, int force, struct kx_err *e)
+{
+	const struct kx_detail *da = d->a->det, *db = d->b->det;
+	int k;
+
+	for (k = 0; k < KX_DET_KINDS; k++) {
+		const struct kx_detail_info *info = kx_detail_info(k);
+		unsigned bit = KX_DETAIL_BIT(k);
+
+		if (!(mask & bit))
+			continue;
+		if (!da || !(da->mask & bit) || !db || !(db->mask & bit))
+			return kx_fail(e, KX_EXIT_REFUSED,
+				       "%s: %s has no %s table (save "
+				       "snapshots with --save FILE %s)",
+				       info->option,
+				       !da || !(da->mask & bit) ? name_a :
+								  name_b,
+				       info->what, info->option);
+	}
+	free(d->det);
+	d->det = calloc(1, sizeof(*d->det));
+	if (!d->det)
+		return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+	for (k = 0; k < KX_DET_KINDS; k++) {
+		if (!(mask & KX_DETAIL_BIT(k)))
+			continue;
+		diff_detail_table(&da->t[k], &db->t[k], &d->det->t[k]);
+		d->det->mask |= KX_DETAIL_BIT(k);
+		if (d->det->t[k].nreset)
+			d->problems |= KX_P_DECREASE;
+	}
+	if (!d->problems || force)
+		return 0;
+	return refuse(d, name_a, name_b, e);
+}
+
+static const struct kx_detail_diff *sort_t;
+
+static int cmp_detail_delta(const void *pa, const void *pb)
+{
+	size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
+	uint64_t x = sort_t->d[ia].delta, y = sort_t->d[ib].delta;
+
+	if (x != y)
+		return x > y ? -1 : 1;
+	return ia < ib ? -1 : ia > ib; /* d[] is by key */
+}
+
+size_t kx_detail_diff_sorted(const struct kx_detail_diff *t, size_t *idx)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->n; i++)
+		if (t->d[i].delta)
+			idx[n++] = i;
+	sort_t = t;
+	qsort(idx, n, sizeof(*idx), cmp_detail_delta);
+	sort_t = NULL;
+	return n;
+}
+
+/* The userspace table of c to diff, or a refusal naming the snapshot */
+static int user_of(const struct kx_counters *c, const char *name,
+		   const char *what, struct kx_err *e)
+{
+	if (c->user)
+		return 0;
+	return kx_fail(e, KX_EXIT_REFUSED,
+		       "--userspace: %s has no userspace exit table%s (save "
+		       "snapshots with --save FILE --userspace)",
+		       name, what);
+}
+
+int kx_diff_user(struct kx_diff *d, const char *name_a, const char *name_b,
+		 int force, struct kx_err *e)
+{
+	const struct kx_snapshot *a = d->a, *b = d->b;
+	char what[48];
+	size_t i;
+	int r;
+
+	r = user_of(&a->c, name_a, "", e);
+	if (!r)
+		r = user_of(&b->c, name_b, "", e);
+	for (i = 0; !r && i < d->nvcpu; i++) {
+		const struct kx_counters *ca = vcpu_of(a, d->vcpu_id[i]);
+
+		snprintf(what, sizeof(what), " for vcpu%d", d->vcpu_id[i]);
+		if (ca)
+			r = user_of(ca, name_a, what, e);
+		if (!r)
+			r = user_of(vcpu_of(b, d->vcpu_id[i]), name_b, what, e);
+	}
+	if (r)
+		return r;
+	free(d->user);
+	d->user = malloc(sizeof(*d->user));
+	if (!d->user)
+		return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+	kx_user_diff(a->c.user, b->c.user, d->user);
+	if (d->user->nreset)
+		d->problems |= KX_P_DECREASE;
+	for (i = 0; i < d->nvcpu; i++) {
+		const struct kx_counters *ca = vcpu_of(a, d->vcpu_id[i]);
+		struct kx_diff *v = &d->vcpu[i];
+
+		free(v->user);
+		v->user = malloc(sizeof(*v->user));
+		if (!v->user)
+			return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+		kx_user_diff(ca ? ca->user : NULL,
+			     vcpu_of(b, d->vcpu_id[i])->user, v->user);
+		if (v->user->nreset)
+			d->problems |= v->problems |= KX_P_DECREASE;
+	}
+	if (!d->problems || force)
+		return 0;
+	return refuse(d, name_a, name_b, e);
+}
+
 void kx_diff_release(struct kx_diff *d)
 {
+	size_t i;
+
+	for (i = 0; d->vcpu && i < d->nvcpu; i++)
+		kx_diff_release(&d->vcpu[i]);
+	free(d->hist);
+	d->hist = NULL;
+	free(d->user);
+	d->user = NULL;
+	free(d->det);
+	d->det = NULL;
 	free(d->vcpu);
 	free(d->vcpu_id);
 	free(d->vcpu_new);
@@ -332,6 +576,14 @@ void kx_diff_describe(const struct kx_diff *d, const char *prefix,
 		for (k = 0; k < d->nvcpu; k++)
 			for (i = 0; i < d->vcpu[k].n; i++)
 				nreset += d->vcpu[k].d[i].reset;
+		for (k = 0; d->det && k < KX_DET_KINDS; k++)
+			if (d->det->mask & KX_DETAIL_BIT(k))
+				nreset += d->det->t[k].nreset;
+		if (d->user)
+			nreset += d->user->nreset;
+		for (k = 0; k < d->nvcpu; k++)
+			if (d->vcpu[k].user)
+				nreset += d->vcpu[k].user->nreset;
 		kx_buf_printf(b,
 			      "%s%zu counter(s) went down (counters reset in "
 			      "between?)",

@@ -6,8 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "detail.h"
 #include "err.h"
+#include "hist.h"
 #include "snapshot.h"
+#include "user.h"
 
 /* Why two snapshots cannot be compared; --force compares them anyway. */
 enum kx_problem {
@@ -35,6 +38,7 @@ struct kx_delta {
 
 struct kx_diff {
 	const struct kx_snapshot *a, *b;
+	const struct kx_counters *cb; /* B's counters diffed (b's or a vCPU's) */
 	double seconds;	   /* length of the interval */
 	int seconds_valid; /* 0: unknown (clock went backwards) */
 	int wall_clock;	   /* 1: seconds from wall_time (different boots) */
@@ -51,9 +55,20 @@ struct kx_diff {
 	int *vcpu_id;
 	int *vcpu_new; /* not in A: created in between */
 	struct kx_diff *vcpu;
+	/* kx_diff_detail: the deltas of the detail tables, NULL if none */
+	struct kx_detail_diffs *det;
+	/* the interval's histograms, if both sides have them (and times):
+	 * a row per row of B, its buckets' deltas (B's buckets if its
+	 * reason, or a bucket, went down: counted from the reset), B's min;
+	 * reason is the index in d[] (B's table); "other" last. NULL if
+	 * none; malloc'd */
+	struct kx_hist *hist;
+	/* kx_diff_user: the deltas of the userspace tables, NULL if none */
+	struct kx_user_diff *user;
 };
 
-/* Compares a (older) and b (newer); name_a/name_b are used in messages.
+/* Compares a (older) and b (newer) into d (release d first if it holds
+ * vCPU or detail deltas); name_a/name_b are used in messages.
  * Reasons are matched by code and name. Without force, any problem fails
  * with KX_EXIT_REFUSED and a message listing them; with force the deltas
  * are computed anyway (a counter that went down counts as reset: delta =
@@ -70,6 +85,28 @@ int kx_diff(const struct kx_snapshot *a, const struct kx_snapshot *b,
 int kx_diff_vcpus(struct kx_diff *d, const char *name_a, const char *name_b,
 		  int force, struct kx_err *e);
 void kx_diff_release(struct kx_diff *d);
+
+/* After kx_diff: the deltas of the detail tables of mask (KX_DETAIL_BIT()s)
+ * in d->det, key by key; a key in only one side counts as 0 on the other.
+ * A count that went down (a key of A missing from B included: the kernel
+ * lists only keys counted since the last reset) is a KX_P_DECREASE problem,
+ * refused unless force, and then counts as reset (delta = its value in B).
+ * A table missing from a or b: KX_EXIT_REFUSED saying which. Free with
+ * kx_diff_release. */
+int kx_diff_detail(struct kx_diff *d, unsigned mask, const char *name_a,
+		   const char *name_b, int force, struct kx_err *e);
+/* After kx_diff (and kx_diff_vcpus): the deltas of the userspace tables
+ * of d and of its vCPU diffs (a vCPU new in B counts from 0); a code in
+ * only one side counts as 0 on the other. A count that went down (a code
+ * of A missing from B included) is a KX_P_DECREASE problem, refused unless
+ * force, and then counts as reset. A table missing from a side:
+ * KX_EXIT_REFUSED saying which. Free with kx_diff_release. */
+int kx_diff_user(struct kx_diff *d, const char *name_a, const char *name_b,
+		 int force, struct kx_err *e);
+
+/* Fills idx with the indexes of the non-zero deltas of t (other left
+ * out), largest first (ties by key); returns how many. */
+size_t kx_detail_diff_sorted(const struct kx_detail_diff *t, size_t *idx);
 
 /* Short stable name of a problem bit ("vendor", "kernel", "boot_id",
  * "order", "reason_table", "counter_decrease"), for JSON. */

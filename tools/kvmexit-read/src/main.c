@@ -27,6 +27,7 @@ int main(int argc, char **argv)
 		return r;
 	}
 	kx_source_all(&o.src, o.root);
+	o.src.detail = o.detail;
 	/* --diff checks --vm against its snapshots' scope instead */
 	if (o.vm && o.mode != KX_MODE_DIFF && o.mode != KX_MODE_TIMELINE) {
 		struct kx_vm vm;
@@ -41,6 +42,7 @@ int main(int argc, char **argv)
 		}
 		kx_source_vm(&o.src, o.root, &vm);
 	}
+	o.src.extra = kx_opts_extra(&o);
 	switch (o.mode) {
 	case KX_MODE_HELP:
 	case KX_MODE_VERSION:
@@ -49,7 +51,7 @@ int main(int argc, char **argv)
 			kx_cli_help(&b);
 		else
 			kx_buf_puts(&b, "kvmexit-read " KX_VERSION
-					" (snapshot formats 1 and 2, JSON format 1)\n");
+					" (snapshot formats 1 to 4, JSON format 1)\n");
 		r = kx_emit(NULL, &b, &e);
 		kx_buf_free(&b);
 		break;

@@ -9,6 +9,7 @@
 #include "err.h"
 
 struct kx_diff;
+struct kx_snapshot;
 
 /* modes.c */
 int kx_mode_read(const struct kx_opts *o, struct kx_err *e);
@@ -23,6 +24,15 @@ int kx_emit_as(const struct kx_opts *o, const char *path, struct kx_buf *b,
 	       struct kx_err *e);
 /* Prints "kvmexit-read: warning: --force: ..." lines for forced problems. */
 void kx_warn_forced(const struct kx_diff *d, const char *why);
+/* With --msr, --io or --exceptions: a one-line hint on standard error if
+ * the kvm parameter exit_stats_detail is N (the tables count nothing). */
+void kx_detail_hint(const struct kx_opts *o);
+/* The detail tables of s (o->detail), one after the other. */
+void kx_table_details(const struct kx_opts *o, const struct kx_snapshot *s,
+		      struct kx_buf *b);
+/* After kx_diff_detail: "TITLE: ..." and the deltas, table by table. */
+void kx_table_detail_diffs(const struct kx_opts *o, const struct kx_diff *d,
+			   const char *title, struct kx_buf *b);
 
 /* watch.c */
 int kx_mode_watch(const struct kx_opts *o, struct kx_err *e);

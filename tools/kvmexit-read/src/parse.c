@@ -13,6 +13,7 @@ void kx_lines_init(struct kx_lines *it, const char *buf, size_t len,
 	it->pos = 0;
 	it->lineno = 0;
 	it->fname = fname;
+	it->max = KX_LINE_MAX;
 }
 
 int kx_lines_fail(const struct kx_lines *it, struct kx_err *e, const char *fmt,
@@ -40,11 +41,11 @@ int kx_lines_next(struct kx_lines *it, const char **line, size_t *n,
 	start = it->buf + it->pos;
 	rest = it->len - it->pos;
 	/* look no further than one byte past the longest line allowed */
-	nl = memchr(start, '\n', rest < KX_LINE_MAX + 1 ? rest : KX_LINE_MAX + 1);
+	nl = memchr(start, '\n', rest < it->max + 1 ? rest : it->max + 1);
 	len = nl ? (size_t)(nl - start) : rest;
-	if (len > KX_LINE_MAX)
-		return kx_lines_fail(it, e, "line too long (more than %d bytes)",
-				     KX_LINE_MAX);
+	if (len > it->max)
+		return kx_lines_fail(it, e, "line too long (more than %zu bytes)",
+				     it->max);
 	nul = memchr(start, '\0', len);
 	if (nul)
 		return kx_lines_fail(it, e, "NUL byte in column %zu",

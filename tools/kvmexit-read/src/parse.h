@@ -15,6 +15,8 @@
 struct kx_lines {
 	const char *buf;
 	size_t len, pos;
+	size_t max;	 /* bytes per line, newline excluded: KX_LINE_MAX
+			  * unless a parser sets more (time_hist) */
 	unsigned lineno; /* number of the line last returned (1-based) */
 	const char *fname;
 };
@@ -34,7 +36,7 @@ void kx_lines_init(struct kx_lines *it, const char *buf, size_t len,
 
 /* Next line without its newline: 1 = got one, 0 = end of buffer, or an
  * error code (e filled, "FILE:LINE: ...") for a NUL byte, a line longer
- * than KX_LINE_MAX or a last line without newline (truncated file). */
+ * than it->max or a last line without newline (truncated file). */
 int kx_lines_next(struct kx_lines *it, const char **line, size_t *n,
 		  struct kx_err *e);
 

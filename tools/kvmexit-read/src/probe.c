@@ -128,6 +128,25 @@ int kx_root_check(const char *root, int is_default, struct kx_err *e)
 	return kx_fail(e, KX_EXIT_RUNTIME, "%s: %s", root, strerror(err));
 }
 
+int kx_detail_param(const char *param_dir)
+{
+	struct kx_err ignore;
+	char path[4096];
+	size_t len;
+	char *buf;
+	int r = -1;
+
+	snprintf(path, sizeof(path), "%s/exit_stats_detail", param_dir);
+	/* a regular file only: never blocks on a FIFO */
+	if (kx_read_counters_file(path, 64, &buf, &len, &ignore))
+		return -1;
+	/* a bool parameter reads "Y\n" or "N\n" */
+	if (len == 2 && buf[1] == '\n' && (buf[0] == 'Y' || buf[0] == 'N'))
+		r = buf[0] == 'Y';
+	free(buf);
+	return r;
+}
+
 int kx_boot_id_valid(const char *s, size_t n)
 {
 	size_t i;

@@ -29,6 +29,11 @@ int kx_explain_missing(const char *root, int is_default, const char *sysroot,
  * missing directory is explained, EACCES is KX_EXIT_PERM. */
 int kx_root_check(const char *root, int is_default, struct kx_err *e);
 
+/* The kvm parameter exit_stats_detail in param_dir (the kvm module's
+ * parameters directory): 1 if Y, 0 if N, -1 if unknown (no such file, as
+ * on kernels without the tables, or unreadable). */
+int kx_detail_param(const char *param_dir);
+
 /* 36-character boot id, or "unknown" if it cannot be read */
 void kx_boot_id(char out[KX_BOOT_ID_MAX]);
 /* 1 if s is a syntactically valid boot id (36 chars, lower hex and '-') */

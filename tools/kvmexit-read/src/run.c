@@ -28,6 +28,7 @@ int kx_mode_run(const struct kx_opts *o, int *status, struct kx_err *e)
 		r = kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
 		goto out;
 	}
+	kx_detail_hint(o);
 	r = kx_snapshot_take(&o->src, o->root_is_default, 0, a, e);
 	if (r)
 		goto out;
@@ -44,11 +45,17 @@ int kx_mode_run(const struct kx_opts *o, int *status, struct kx_err *e)
 	r = kx_snapshot_take(&o->src, o->root_is_default, 0, b, e);
 	if (!r)
 		r = kx_diff(a, b, "before", "after", 1, d, e);
+	if (!r && o->detail)
+		r = kx_diff_detail(d, o->detail, "before", "after", 1, e);
+	if (!r && o->user)
+		r = kx_diff_user(d, "before", "after", 1, e);
 	if (r)
 		goto restore;
 	kx_warn_forced(d, "");
 	if (o->fmt == KX_FMT_JSON) {
 		kx_json_command(d, o->cmd, *status, sig, src, &out);
+	} else if (o->detail || o->user) {
+		kx_table_detail_diffs(o, d, title, &out);
 	} else {
 		kx_table_diff(d, title, &out);
 	}
@@ -66,6 +73,8 @@ restore:
 	kx_cmd_restore(&cmd);
 out:
 	kx_buf_free(&out);
+	if (d)
+		kx_diff_release(d);
 	free(d);
 	kx_snapshot_free(b);
 	kx_snapshot_free(a);

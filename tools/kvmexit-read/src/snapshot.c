@@ -6,12 +6,24 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "hist.h"
+#include "user.h"
+
+/* fields of a snapshot line: "hist" and those of a time_hist line */
+#define SNAP_FIELDS_MAX (KX_HIST_FIELDS + 2)
 
 void kx_snapshot_release(struct kx_snapshot *s)
 {
+	size_t i;
+
+	kx_counters_release(&s->c);
+	for (i = 0; i < s->nvcpu; i++)
+		kx_counters_release(&s->vcpu[i].c);
 	free(s->vcpu);
 	s->vcpu = NULL;
 	s->nvcpu = 0;
+	free(s->det);
+	s->det = NULL;
 }
 
 void kx_snapshot_free(struct kx_snapshot *s)
@@ -23,6 +35,15 @@ void kx_snapshot_free(struct kx_snapshot *s)
 
 int kx_snapshot_version(const struct kx_snapshot *s)
 {
+	size_t i;
+
+	if (s->c.hist || s->c.user)
+		return KX_SNAPSHOT_VERSION_HIST;
+	for (i = 0; i < s->nvcpu; i++)
+		if (s->vcpu[i].c.hist || s->vcpu[i].c.user)
+			return KX_SNAPSHOT_VERSION_HIST;
+	if (s->det && s->det->mask)
+		return KX_SNAPSHOT_VERSION_DETAIL;
 	return s->scope[0] || s->c.has_time || s->nvcpu ?
 		       KX_SNAPSHOT_VERSION_VM :
 		       KX_SNAPSHOT_VERSION;
@@ -58,6 +79,13 @@ static int take_vcpus(const struct kx_source *src, struct kx_snapshot *s,
 				    "exit_times",
 				    v->c.has_time ? vs.dir : src->dir,
 				    "exit_times");
+		else if (!v->c.hist != !s->c.hist)
+			r = kx_fail(e, KX_EXIT_BADINPUT,
+				    "%s/%s: missing, but %s/%s exists",
+				    v->c.hist ? src->dir : vs.dir,
+				    kx_source_hist_file(&vs),
+				    v->c.hist ? vs.dir : src->dir,
+				    kx_source_hist_file(&vs));
 	}
 	free(ids);
 	return n < 0 ? -n : r;
@@ -76,6 +104,11 @@ int kx_snapshot_take(const struct kx_source *src, int is_default_root,
 	r = kx_source_read(src, &s->c, e);
 	if (!r && per_vcpu)
 		r = take_vcpus(src, s, e);
+	if (!r && src->detail) {
+		s->det = malloc(sizeof(*s->det));
+		r = s->det ? kx_source_read_detail(src, src->detail, s->det, e) :
+			     kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+	}
 	/* the time right after the counters were read */
 	if (!r)
 		r = kx_clocks(&s->wall, &s->boot, e);
@@ -88,7 +121,47 @@ int kx_snapshot_take(const struct kx_source *src, int is_default_root,
 	return 0;
 }
 
-/* reason, time and sum lines of one set of counters */
+/* "hist CODE NAME MIN B0 ... B23" lines and "hist_sum N" */
+static void format_hist(const struct kx_counters *c, struct kx_buf *b)
+{
+	const struct kx_hist *h = c->hist;
+	size_t i;
+	int k;
+
+	for (i = 0; i < h->n; i++) {
+		const struct kx_hist_row *r = &h->r[i];
+
+		if (r->is_other)
+			kx_buf_puts(b, "hist - other");
+		else
+			kx_buf_printf(b, "hist 0x%04llx %s",
+				      (unsigned long long)r->code, r->name);
+		kx_buf_printf(b, " %llu", (unsigned long long)r->min);
+		for (k = 0; k < KX_HIST_BUCKETS; k++)
+			kx_buf_printf(b, " %llu", (unsigned long long)r->b[k]);
+		kx_buf_putc(b, '\n');
+	}
+	kx_buf_printf(b, "hist_sum %llu\n", (unsigned long long)h->total);
+}
+
+/* "userspace CODE NAME COUNT" lines, "- error", "other", "userspace_sum" */
+static void format_user(const struct kx_user *u, struct kx_buf *b)
+{
+	unsigned k;
+
+	for (k = 0; k < KX_USER_CODES; k++)
+		if (u->present >> k & 1)
+			kx_buf_printf(b, "userspace %u %s %llu\n", k, u->name[k],
+				      (unsigned long long)u->count[k]);
+	if (u->error_line)
+		kx_buf_printf(b, "userspace - error %llu\n",
+			      (unsigned long long)u->error);
+	kx_buf_printf(b, "userspace other %llu\nuserspace_sum %llu\n",
+		      (unsigned long long)u->other,
+		      (unsigned long long)u->sum);
+}
+
+/* reason, time, hist, userspace and sum lines of one set of counters */
 static void format_counters(const struct kx_counters *c, struct kx_buf *b)
 {
 	char code[24];
@@ -108,7 +181,36 @@ static void format_counters(const struct kx_counters *c, struct kx_buf *b)
 		kx_buf_printf(b, "time_sum %llu %llu\n",
 			      (unsigned long long)c->tcount_sum,
 			      (unsigned long long)c->tns_sum);
+	/* the histograms go with the times */
+	if (c->has_time && c->hist)
+		format_hist(c, b);
+	if (c->user)
+		format_user(c->user, b);
 	kx_buf_printf(b, "sum %llu\n", (unsigned long long)c->sum);
+}
+
+/* "msr KEY COUNT" lines by key, "msr other N", "msr_sum N"; and so on */
+static void format_detail(const struct kx_detail *d, struct kx_buf *b)
+{
+	char key[64];
+	size_t i;
+	int k;
+
+	for (k = 0; k < KX_DET_KINDS; k++) {
+		const struct kx_detail_table *t = &d->t[k];
+		const char *w = kx_detail_info(k)->word;
+
+		if (!(d->mask & KX_DETAIL_BIT(k)))
+			continue;
+		for (i = 0; i < t->n; i++)
+			kx_buf_printf(b, "%s %s %llu\n", w,
+				      kx_detail_key_text(k, &t->r[i], key,
+							 sizeof(key)),
+				      (unsigned long long)t->r[i].count);
+		kx_buf_printf(b, "%s other %llu\n%s_sum %llu\n", w,
+			      (unsigned long long)t->other, w,
+			      (unsigned long long)t->sum);
+	}
 }
 
 void kx_snapshot_format(const struct kx_snapshot *s, struct kx_buf *b)
@@ -124,7 +226,7 @@ void kx_snapshot_format(const struct kx_snapshot *s, struct kx_buf *b)
 	kx_buf_printf(b, "boot_id %s\n", s->boot_id);
 	kx_buf_printf(b, "kernel %s\n", s->kernel);
 	kx_buf_printf(b, "vendor %s\n", s->c.vendor);
-	if (version == KX_SNAPSHOT_VERSION_VM)
+	if (version >= KX_SNAPSHOT_VERSION_VM)
 		kx_buf_printf(b, "scope %s\n",
 			      s->scope[0] ? s->scope : "global");
 	kx_buf_printf(b, "total %llu\n", (unsigned long long)s->c.total_file);
@@ -133,6 +235,8 @@ void kx_snapshot_format(const struct kx_snapshot *s, struct kx_buf *b)
 		kx_buf_printf(b, "vcpu %d\n", s->vcpu[i].id);
 		format_counters(&s->vcpu[i].c, b);
 	}
+	if (s->det)
+		format_detail(s->det, b);
 	kx_buf_puts(b, "end\n");
 }
 
@@ -212,6 +316,8 @@ struct section {
 	unsigned sum_line;  /* its 'sum' line, once seen */
 	size_t ntime;	    /* 'time' lines so far */
 	unsigned time_sum;  /* its 'time_sum' line, once seen */
+	unsigned hist_sum;  /* its 'hist_sum' line, once seen */
+	unsigned user_sum;  /* its 'userspace_sum' line, once seen */
 };
 
 static int bad_number(const struct kx_lines *it, const char *what,
@@ -278,6 +384,14 @@ static int parse_sum(const struct kx_lines *it, const struct kx_field *f,
 		return kx_lines_fail(it, e,
 				     "'sum' line without a 'time_sum' line "
 				     "after the time lines");
+	if (c->hist && !sec->hist_sum)
+		return kx_lines_fail(it, e,
+				     "'sum' line without a 'hist_sum' line "
+				     "after the hist lines");
+	if (c->user && !sec->user_sum)
+		return kx_lines_fail(it, e,
+				     "'sum' line without a 'userspace_sum' "
+				     "line after the userspace lines");
 	if (kx_parse_u64(f[1].p, f[1].n, &sum)) {
 		kx_quote(q, sizeof(q), f[1].p, f[1].n);
 		return kx_lines_fail(it, e, "bad sum '%s'", q);
@@ -339,18 +453,241 @@ static int parse_vcpu(const struct kx_lines *it, const struct kx_field *f,
 	return 0;
 }
 
+/* The detail tables of a format-3 snapshot: the kinds begun and the
+ * line of each kind's '<word>_sum' (which completes it). */
+struct detail_state {
+	unsigned begun;
+	unsigned sum_line[KX_DET_KINDS];
+};
+
+/* The kind whose lines start with f ("msr" or "msr_sum": *is_sum), or -1 */
+static int detail_kind(const struct kx_field *f, int *is_sum)
+{
+	int k;
+
+	for (k = 0; k < KX_DET_KINDS; k++) {
+		const char *w = kx_detail_info(k)->word;
+		size_t n = strlen(w);
+
+		if (f->n < n || memcmp(f->p, w, n))
+			continue;
+		if (f->n == n) {
+			*is_sum = 0;
+			return k;
+		}
+		if (f->n == n + 4 && !memcmp(f->p + n, "_sum", 4)) {
+			*is_sum = 1;
+			return k;
+		}
+	}
+	return -1;
+}
+
+/* "msr <msr> <access> <count>", "msr other <count>", "msr_sum <sum>" (and
+ * the same of io and exception): after the global counters' 'sum' */
+static int parse_detail(const struct kx_lines *it, uint64_t version, int k,
+			int is_sum, const struct kx_field *f, int nf,
+			struct kx_snapshot *s, const struct section *sec,
+			struct detail_state *ds, struct kx_err *e)
+{
+	const struct kx_detail_info *info = kx_detail_info(k);
+	const char *w = info->word;
+	struct kx_detail_table *t;
+	struct kx_detail_row r;
+	uint64_t sum;
+	int rc;
+
+	if (version < KX_SNAPSHOT_VERSION_DETAIL)
+		return kx_lines_fail(it, e,
+				     "'%s' line in a version %d snapshot "
+				     "(detail tables need version %d)",
+				     w, (int)version,
+				     KX_SNAPSHOT_VERSION_DETAIL);
+	if (s->scope[0])
+		return kx_lines_fail(it, e,
+				     "'%s' line in a snapshot of VM %s (the "
+				     "MSR, I/O port and exception tables are "
+				     "global)",
+				     w, s->scope);
+	if (!sec->sum_line || sec->c != &s->c)
+		return kx_lines_fail(it, e,
+				     "'%s' line before the counters' 'sum' "
+				     "line",
+				     w);
+	if (ds->sum_line[k])
+		return kx_lines_fail(it, e,
+				     "'%s' line after the '%s_sum' line (line "
+				     "%u)",
+				     w, w, ds->sum_line[k]);
+	if (!s->det) {
+		s->det = calloc(1, sizeof(*s->det));
+		if (!s->det)
+			return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+	}
+	t = &s->det->t[k];
+	if (!(ds->begun & KX_DETAIL_BIT(k))) {
+		kx_detail_begin(t, k);
+		ds->begun |= KX_DETAIL_BIT(k);
+	}
+	if (is_sum) {
+		if (nf != 2)
+			return kx_lines_fail(it, e, "expected '%s_sum VALUE'",
+					     w);
+		if (!t->other_line)
+			return kx_lines_fail(it, e,
+					     "'%s_sum' line before the '%s "
+					     "other' line",
+					     w, w);
+		if (kx_parse_u64(f[1].p, f[1].n, &sum)) {
+			char what[32];
+
+			snprintf(what, sizeof(what), "%s_sum", w);
+			return bad_number(it, what, &f[1], e);
+		}
+		if (sum != t->sum)
+			return kx_lines_fail(it, e,
+					     "%s_sum %llu does not match the "
+					     "%s lines, which add up to %llu "
+					     "(file corrupted?)",
+					     w, (unsigned long long)sum, w,
+					     (unsigned long long)t->sum);
+		ds->sum_line[k] = it->lineno;
+		s->det->mask |= KX_DETAIL_BIT(k);
+		kx_detail_sort(t);
+		return 0;
+	}
+	if (nf == 3 && kx_field_is(&f[1], "other"))
+		return kx_detail_set_other(it, t, &f[2], e);
+	if (nf != info->fields + 1)
+		return kx_lines_fail(it, e,
+				     "expected '%s %s' or '%s other <count>'",
+				     w, info->shape, w);
+	rc = kx_detail_row_from_fields(it, k, f + 1, &r, e);
+	return rc ? rc : kx_detail_add(it, t, &r, e);
+}
+
+/* "hist CODE NAME MIN B0 ... B23": after the section's 'time_sum' */
+static int parse_hist_line(const struct kx_lines *it, uint64_t version,
+			   const struct kx_field *f, int nf,
+			   struct section *sec, struct kx_err *e)
+{
+	struct kx_hist_row r;
+	int rc;
+
+	if (version < KX_SNAPSHOT_VERSION_HIST)
+		return kx_lines_fail(it, e,
+				     "'hist' line in a version %d snapshot "
+				     "(histograms need version %d)",
+				     (int)version, KX_SNAPSHOT_VERSION_HIST);
+	if (nf != KX_HIST_FIELDS + 1)
+		return kx_lines_fail(it, e,
+				     "expected 'hist <code> <name> <min_ns>' and "
+				     "%d bucket counts",
+				     KX_HIST_BUCKETS);
+	if (!sec->time_sum || sec->sum_line || sec->hist_sum || sec->c->user)
+		return kx_lines_fail(it, e,
+				     "'hist' line out of place (after the "
+				     "section's 'time_sum' line, before its "
+				     "'hist_sum')");
+	rc = kx_hist_row_from_fields(it, f + 1, &r, e);
+	return rc ? rc : kx_hist_add(it, sec->c, &r, e);
+}
+
+/* "hist_sum N": the sum of the buckets of the section's hist lines */
+static int parse_hist_sum(const struct kx_lines *it, const struct kx_field *f,
+			  int nf, struct section *sec, struct kx_err *e)
+{
+	uint64_t v;
+	int rc;
+
+	if (nf != 2)
+		return kx_lines_fail(it, e, "expected 'hist_sum VALUE'");
+	if (!sec->c->hist || sec->hist_sum || sec->sum_line)
+		return kx_lines_fail(it, e, "'hist_sum' line out of place");
+	rc = kx_hist_finish(it, sec->c, e);
+	if (rc)
+		return kx_lines_fail(it, e,
+				     "'hist_sum' line before the 'hist - "
+				     "other' line");
+	if (kx_parse_u64(f[1].p, f[1].n, &v))
+		return bad_number(it, "hist_sum", &f[1], e);
+	if (v != sec->c->hist->total)
+		return kx_lines_fail(it, e,
+				     "hist_sum %llu does not match the hist "
+				     "lines, which add up to %llu (file "
+				     "corrupted?)",
+				     (unsigned long long)v,
+				     (unsigned long long)sec->c->hist->total);
+	sec->hist_sum = it->lineno;
+	return 0;
+}
+
+/* "userspace CODE NAME COUNT", "userspace - error N", "userspace other N",
+ * "userspace_sum N": after the section's times and histograms */
+static int parse_user_line(const struct kx_lines *it, uint64_t version,
+			   int is_sum, const struct kx_field *f, int nf,
+			   struct section *sec, struct kx_err *e)
+{
+	struct kx_counters *c = sec->c;
+	uint64_t v;
+	int rc;
+
+	if (version < KX_SNAPSHOT_VERSION_HIST)
+		return kx_lines_fail(it, e,
+				     "'userspace' line in a version %d "
+				     "snapshot (userspace tables need version "
+				     "%d)",
+				     (int)version, KX_SNAPSHOT_VERSION_HIST);
+	if (sec->sum_line || sec->user_sum || (sec->ntime && !sec->time_sum) ||
+	    (c->hist && !sec->hist_sum))
+		return kx_lines_fail(it, e,
+				     "'userspace%s' line out of place (after "
+				     "the section's times and histograms, "
+				     "before its 'sum')",
+				     is_sum ? "_sum" : "");
+	if (is_sum) {
+		if (nf != 2)
+			return kx_lines_fail(it, e,
+					     "expected 'userspace_sum VALUE'");
+		if (!c->user || kx_user_finish(it, c->user, e))
+			return kx_lines_fail(it, e,
+					     "'userspace_sum' line before the "
+					     "'userspace other' line");
+		if (kx_parse_u64(f[1].p, f[1].n, &v))
+			return bad_number(it, "userspace_sum", &f[1], e);
+		if (v != c->user->sum)
+			return kx_lines_fail(it, e,
+					     "userspace_sum %llu does not match "
+					     "the userspace lines, which add up "
+					     "to %llu (file corrupted?)",
+					     (unsigned long long)v,
+					     (unsigned long long)c->user->sum);
+		sec->user_sum = it->lineno;
+		return 0;
+	}
+	if (!c->user) {
+		c->user = malloc(sizeof(*c->user));
+		if (!c->user)
+			return kx_fail(e, KX_EXIT_RUNTIME, "out of memory");
+		kx_user_begin(c->user);
+	}
+	rc = kx_user_line(it, c->user, f + 1, nf - 1, e);
+	return rc;
+}
+
 static int parse_body(struct kx_lines *it, uint64_t version,
 		      struct kx_snapshot *s, struct kx_err *e)
 {
-	struct kx_field f[KX_FIELDS_MAX];
+	struct kx_field f[SNAP_FIELDS_MAX];
 	unsigned seen[K_NHEAD] = { 0 };
 	unsigned end_line = 0, scope_line = 0;
-	struct section sec = { &s->c, 0, 0, 0 };
+	struct section sec = { &s->c, 0, 0, 0, 0, 0 };
+	struct detail_state ds = { 0, { 0 } };
 	struct kx_reason r;
 	const char *line;
 	char q[48];
 	size_t n;
-	int rc, nf, k, v2 = version == KX_SNAPSHOT_VERSION_VM;
+	int rc, nf, k, is_sum, v2 = version >= KX_SNAPSHOT_VERSION_VM;
 
 	while ((rc = kx_lines_next(it, &line, &n, e)) == 1) {
 		if (end_line)
@@ -360,7 +697,7 @@ static int parse_body(struct kx_lines *it, uint64_t version,
 					     end_line);
 		if (n && line[0] == '#')
 			continue;
-		nf = kx_split(line, n, f, KX_FIELDS_MAX);
+		nf = kx_split(line, n, f, SNAP_FIELDS_MAX);
 		if (nf == 0)
 			return kx_lines_fail(it, e, "empty line");
 		for (k = 0; k < K_NHEAD; k++)
@@ -421,6 +758,10 @@ static int parse_body(struct kx_lines *it, uint64_t version,
 				return kx_lines_fail(it, e,
 						     "reason line after the "
 						     "'time' lines");
+			if (sec.c->user)
+				return kx_lines_fail(it, e,
+						     "reason line after the "
+						     "'userspace' lines");
 			rc = kx_reason_from_fields(it, f + 1, &r, e);
 			if (!rc)
 				rc = kx_counters_add(it, sec.c, &r, e);
@@ -442,6 +783,10 @@ static int parse_body(struct kx_lines *it, uint64_t version,
 						     "time line after the "
 						     "'time_sum' or 'sum' "
 						     "line");
+			if (sec.c->user)
+				return kx_lines_fail(it, e,
+						     "time line after the "
+						     "'userspace' lines");
 			if (!sec.ntime && kx_counters_finish(it, sec.c, e))
 				return kx_lines_fail(it, e,
 						     "time line before the "
@@ -463,6 +808,21 @@ static int parse_body(struct kx_lines *it, uint64_t version,
 				return rc;
 			if (sec.c != &s->c)
 				sec.c->total_file = sec.c->sum;
+		} else if (kx_field_is(&f[0], "hist")) {
+			rc = parse_hist_line(it, version, f, nf, &sec, e);
+			if (rc)
+				return rc;
+		} else if (kx_field_is(&f[0], "hist_sum")) {
+			rc = parse_hist_sum(it, f, nf, &sec, e);
+			if (rc)
+				return rc;
+		} else if (kx_field_is(&f[0], "userspace") ||
+			   kx_field_is(&f[0], "userspace_sum")) {
+			rc = parse_user_line(it, version,
+					     kx_field_is(&f[0], "userspace_sum"),
+					     f, nf, &sec, e);
+			if (rc)
+				return rc;
 		} else if (kx_field_is(&f[0], "vcpu")) {
 			if (!v2)
 				return kx_lines_fail(it, e,
@@ -470,6 +830,11 @@ static int parse_body(struct kx_lines *it, uint64_t version,
 						     "%d snapshot",
 						     (int)version);
 			rc = parse_vcpu(it, f, nf, s, &sec, e);
+			if (rc)
+				return rc;
+		} else if ((k = detail_kind(&f[0], &is_sum)) >= 0) {
+			rc = parse_detail(it, version, k, is_sum, f, nf, s,
+					  &sec, &ds, e);
 			if (rc)
 				return rc;
 		} else if (kx_field_is(&f[0], "end")) {
@@ -480,6 +845,14 @@ static int parse_body(struct kx_lines *it, uint64_t version,
 				return kx_lines_fail(it, e,
 						     "'end' without a 'sum' "
 						     "line before it");
+			for (k = 0; k < KX_DET_KINDS; k++)
+				if ((ds.begun & KX_DETAIL_BIT(k)) &&
+				    !ds.sum_line[k])
+					return kx_lines_fail(
+						it, e,
+						"'end' before the '%s_sum' "
+						"line",
+						kx_detail_info(k)->word);
 			end_line = it->lineno;
 		} else {
 			kx_quote(q, sizeof(q), f[0].p, f[0].n);
@@ -502,7 +875,7 @@ static int parse_body(struct kx_lines *it, uint64_t version,
 		return kx_lines_fail(it, e,
 				     "end of file: no 'scope' line in a "
 				     "version %d snapshot",
-				     KX_SNAPSHOT_VERSION_VM);
+				     (int)version);
 	for (n = 0; n < s->nvcpu; n++)
 		memcpy(s->vcpu[n].c.vendor, s->c.vendor, sizeof(s->c.vendor));
 	return 0;
@@ -511,7 +884,7 @@ static int parse_body(struct kx_lines *it, uint64_t version,
 int kx_snapshot_parse(const char *buf, size_t len, const char *fname,
 		      struct kx_snapshot *s, struct kx_err *e)
 {
-	struct kx_field f[KX_FIELDS_MAX];
+	struct kx_field f[SNAP_FIELDS_MAX];
 	uint64_t version;
 	struct kx_lines it;
 	const char *line;
@@ -530,25 +903,27 @@ int kx_snapshot_parse(const char *buf, size_t len, const char *fname,
 	}
 	if (rc != 1)
 		return rc;
-	nf = kx_split(line, n, f, KX_FIELDS_MAX);
+	nf = kx_split(line, n, f, SNAP_FIELDS_MAX);
 	if (nf != 2 || !kx_field_is(&f[0], KX_SNAPSHOT_MAGIC))
 		return kx_lines_fail(&it, e,
 				     "not a kvmexit-read snapshot (the first "
-				     "line must be '%s %d' or '%s %d')",
+				     "line must be '%s N', N from %d to %d)",
 				     KX_SNAPSHOT_MAGIC, KX_SNAPSHOT_VERSION,
-				     KX_SNAPSHOT_MAGIC,
-				     KX_SNAPSHOT_VERSION_VM);
+				     KX_SNAPSHOT_VERSION_MAX);
 	if (kx_parse_u64(f[1].p, f[1].n, &version) ||
-	    (version != KX_SNAPSHOT_VERSION &&
-	     version != KX_SNAPSHOT_VERSION_VM)) {
+	    version < KX_SNAPSHOT_VERSION ||
+	    version > KX_SNAPSHOT_VERSION_MAX) {
 		kx_quote(q, sizeof(q), f[1].p, f[1].n);
 		return kx_lines_fail(&it, e,
 				     "unsupported snapshot format version "
 				     "'%s' (this kvmexit-read reads versions "
-				     "%d and %d)",
+				     "%d to %d)",
 				     q, KX_SNAPSHOT_VERSION,
-				     KX_SNAPSHOT_VERSION_VM);
+				     KX_SNAPSHOT_VERSION_MAX);
 	}
+	/* a histogram line holds 25 numbers */
+	if (version >= KX_SNAPSHOT_VERSION_HIST)
+		it.max = KX_HIST_LINE_MAX;
 	if (version == KX_SNAPSHOT_VERSION && len > KX_SNAPSHOT_MAX)
 		return kx_fail(e, KX_EXIT_BADINPUT,
 			       "%s: too large (more than %d bytes)", fname,

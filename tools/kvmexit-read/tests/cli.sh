@@ -13,6 +13,8 @@ T=$(mktemp -d /tmp/kvmexit-cli.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 unset KVMEXIT_ROOT
 export LC_ALL=C
+# the exit_stats_detail hint of --msr: only where a test asks for it
+export KVMEXIT_PARAM_DIR=$T/no-such-param-dir
 
 n=0
 failed=0
@@ -236,13 +238,18 @@ tap "--json counters: valid, stable keys, exact values"
 prom_check() {
 	awk '
 	/^# HELP / { help[$3] = 1; next }
-	/^# TYPE / { if ($4 != "counter" && $4 != "gauge") bad = bad " type:" NR
-		     type[$3] = 1; next }
+	/^# TYPE / { if ($4 != "counter" && $4 != "gauge" && $4 != "histogram") bad = bad " type:" NR
+		     type[$3] = $4; next }
 	/^#/ { bad = bad " comment:" NR; next }
 	{
 		if (!match($0, /^[a-zA-Z_:][a-zA-Z0-9_:]*/)) { bad = bad " name:" NR; next }
 		name = substr($0, 1, RLENGTH); rest = substr($0, RLENGTH + 1)
-		if (!(name in help) || !(name in type)) bad = bad " nohelp:" NR
+		# the series of a histogram: FAMILY_bucket, _sum, _count
+		fam = name
+		if (!(name in type) && match(name, /_(bucket|sum|count)$/) &&
+		    type[substr(name, 1, RSTART - 1)] == "histogram")
+			fam = substr(name, 1, RSTART - 1)
+		if (!(fam in help) || !(fam in type)) bad = bad " nohelp:" NR
 		if (substr(rest, 1, 1) == "{") {
 			# escapes \\ \" \n become X, then no quote or backslash may be left
 			gsub(/\\\\|\\"|\\n/, "X", rest)
@@ -250,8 +257,10 @@ prom_check() {
 				{ bad = bad " labels:" NR; next }
 			rest = substr(rest, RLENGTH + 1)
 		}
-		# integers; seconds (the handling-time families) as decimals
-		if (name ~ /_seconds(_total)?$/ ? rest !~ /^ [0-9]+\.[0-9]+$/ : rest !~ /^ [0-9]+$/)
+		# integers; seconds (the handling-time families, the _sum of a
+		# histogram) as decimals
+		dec = (fam != name) ? (name ~ /_sum$/) : (name ~ /_seconds(_total)?$/)
+		if (dec ? rest !~ /^ [0-9]+\.[0-9]+$/ : rest !~ /^ [0-9]+$/)
 			bad = bad " value:" NR
 		samples++
 	}
@@ -441,8 +450,8 @@ while IFS='|' read -r file msg; do
 	check_err "kvmexit-read: $S/$file$msg"
 	tap "bad snapshot $file: exit 5, names file and line"
 done <<'LIST'
-bad-version.snap|:1: unsupported snapshot format version '3' (this kvmexit-read reads versions 1 and 2)
-not-a-snapshot.snap|:1: not a kvmexit-read snapshot (the first line must be 'kvmexit-read-snapshot 1' or 'kvmexit-read-snapshot 2')
+bad-version.snap|:1: unsupported snapshot format version '5' (this kvmexit-read reads versions 1 to 4)
+not-a-snapshot.snap|:1: not a kvmexit-read snapshot (the first line must be 'kvmexit-read-snapshot N', N from 1 to 4)
 truncated.snap|:34: end of file without the 'end' line (file truncated?)
 truncated-midline.snap|:34: last line has no newline (file truncated?)
 corrupted.snap|:71: sum 2269 does not match the reason counts, which add up to 3169 (file corrupted?)
@@ -1048,11 +1057,11 @@ contains "$out" "-- CMD [ARGS...]" "help"
 run "$B" -h
 check_rc 0
 run "$B" --version
-check_rc 0; check_out "kvmexit-read $V (snapshot formats 1 and 2, JSON format 1)"
+check_rc 0; check_out "kvmexit-read $V (snapshot formats 1 to 4, JSON format 1)"
 tap "--help, -h and --version"
 
 run "$B" -V
-check_rc 0; check_out "kvmexit-read $V (snapshot formats 1 and 2, JSON format 1)"
+check_rc 0; check_out "kvmexit-read $V (snapshot formats 1 to 4, JSON format 1)"
 run "$B" --root "$F/vmx-basic" -j
 check_rc 0
 [ "$(printf '%s\n' "$out" | jq -r .total)" = 2269 ] || bad "-j: $out"
@@ -1596,6 +1605,1018 @@ hostile-timesum.snap|:135: time_sum 4021 8320000 does not match the time lines, 
 hostile-vcpu-global.snap|:137: 'vcpu' section in a snapshot that is not a VM's (no 'scope <pid>-<fd>' line)
 hostile-time-v1.snap|:71: 'time' line in a version 1 snapshot
 LIST
+
+# --- detail tables: --msr, --io, --exceptions -------------------------------
+# (KVMEXIT_PARAM_DIR points nowhere: no hint unless a test asks for one)
+DETAIL_MSR='MSR         NAME               ACCESS  COUNT    SHARE
+0x0000001b  IA32_APICBASE      read      400   47.23%
+0x000001a0  IA32_MISC_ENABLE   write     200   23.61%
+0x000006e0  IA32_TSC_DEADLINE  write     150   17.71%
+0x0000080b  -                  write      90   10.63%
+other                                      7    0.83%
+total                                    847  100.00%'
+DETAIL_IO='PORT    SIZE  ACCESS  COUNT    SHARE
+0x010f  1     out     1,000   97.47%
+0x0cfc  4     in         20    1.95%
+0x0070  1     in          3    0.29%
+0x0070  1     out         3    0.29%
+other                     0    0.00%
+total                 1,026  100.00%'
+DETAIL_EXC='VECTOR  NAME  COUNT    SHARE
+6       UD      300   99.01%
+14      PF        2    0.66%
+2       NMI       1    0.33%
+other             0    0.00%
+total           303  100.00%'
+run "$B" --root "$F/detail" --msr
+check_rc 0; check_out "$DETAIL_MSR"; check_err ""
+tap "--msr: rows by count with the msr-index.h name ('-' if none), share, other last, total"
+
+run "$B" --root "$F/detail" --exceptions --io --msr
+check_rc 0; check_err ""
+check_out "$DETAIL_MSR
+
+$DETAIL_IO
+
+$DETAIL_EXC"
+run "$B" --root "$F/detail" --io
+check_out "$DETAIL_IO"
+run "$B" --root "$F/detail" --exceptions
+check_out "$DETAIL_EXC"
+tap "--msr --io --exceptions: one table each, in that order; by port, size and direction; by vector"
+
+run "$B" --root "$F/detail-svm" --msr --io --exceptions
+check_rc 0
+check_out 'MSR         NAME     ACCESS  COUNT    SHARE
+0xc0010015  K7_HWCR  read       60   92.31%
+0xc0000080  EFER     write       4    6.15%
+other                            1    1.54%
+total                           65  100.00%
+
+PORT    SIZE  ACCESS  COUNT    SHARE
+0x03f8  1     out       700  100.00%
+other                     0    0.00%
+total                   700  100.00%
+
+VECTOR  NAME  COUNT    SHARE
+14      PF        9  100.00%
+other             0    0.00%
+total             9  100.00%'
+run "$B" --root "$F/detail-zero" --msr --exceptions
+check_rc 0
+check_out 'MSR    NAME  ACCESS  COUNT    SHARE
+other                    0        -
+total                    0        -
+
+VECTOR  NAME  COUNT    SHARE
+other             0        -
+total             0        -'
+tap "--msr etc.: an svm host's tables; tables of a parameter never set (header and other 0 only)"
+
+# the kvm parameter exit_stats_detail: a hint on stderr when N
+HINT="kvmexit-read: hint: the kvm parameter exit_stats_detail is N: the MSR, I/O port and exception tables are not counting; switch it on with: echo Y > $F/params-off/exit_stats_detail"
+run "$B" --root "$F/detail" --msr --param-dir "$F/params-off"
+check_rc 0; check_out "$DETAIL_MSR"; check_err "$HINT"
+KVMEXIT_PARAM_DIR=$F/params-off run "$B" --root "$F/detail" --msr --json
+check_rc 0; check_err "$HINT"
+[ "$(printf '%s\n' "$out" | jq -r .msr.total)" = 847 ] || bad "json: $out"
+run "$B" --root "$F/detail" --msr --param-dir "$F/params-on"
+check_rc 0; check_out "$DETAIL_MSR"; check_err ""
+run "$B" --root "$F/vmx-basic" --param-dir "$F/params-off"
+check_rc 0; check_out "$VMX_TABLE"; check_err ""
+run "$B" --diff "$S/detail-a.snap" "$S/detail-b.snap" --msr --param-dir "$F/params-off"
+check_rc 0; check_err ""
+tap "exit_stats_detail=N: one hint line on stderr and the table all the same; none if Y, without --msr, or for two snapshots"
+
+# kernels whose series predates the tables: unchanged without --msr, a
+# clear error with it
+for o in msr:by_msr io:by_io_port exceptions:by_exception; do
+	run "$B" --root "$F/vmx-basic" "--${o%:*}"
+	check_rc 3; check_out ""
+	check_err "kvmexit-read: $F/vmx-basic/${o#*:}: not found: the kernel's kvm_exits series is older than the MSR, I/O port and exception tables that --${o%:*} reads (by_msr, by_io_port, by_exception)"
+done
+run "$B" --root "$F/vmx-basic" --save "$T/old.snap" --msr
+check_rc 3
+[ -e "$T/old.snap" ] && bad "a snapshot was written"
+tap "--msr, --io, --exceptions without the kernel's file: exit 3 naming it and saying the series is older"
+
+while IFS='|' read -r dir opt msg; do
+	run "$B" --root "$F/$dir" "$opt"
+	check_rc 5; check_out ""
+	check_err "kvmexit-read: $F/$dir/$msg"
+done <<'LIST'
+bad-msr-empty|--msr|by_msr:1: empty file (expected the header line '# msr access count')
+bad-msr-header|--msr|by_msr:1: bad header '# msr count access' (expected '# msr access count')
+bad-msr-no-header|--msr|by_msr:1: expected the header line '# msr access count' first
+bad-msr-hex|--msr|by_msr:3: bad MSR '0x0000zz1b' (expected 0x and 1 to 8 hex digits)
+bad-msr-long-hex|--msr|by_msr:3: bad MSR '0x00000001b' (expected 0x and 1 to 8 hex digits)
+bad-msr-access|--msr|by_msr:3: bad access 'rd' (expected read or write)
+bad-msr-fields|--msr|by_msr:3: expected 3 fields '<msr> <access> <count>' or 'other <count>', got 2
+bad-msr-duplicate|--msr|by_msr:6: duplicate MSR 0x0000001b read (first on line 3)
+bad-msr-missing-other|--msr|by_msr:6: end of file without the 'other' line (file truncated?)
+bad-msr-duplicate-other|--msr|by_msr:7: duplicate 'other' line (first on line 6)
+bad-msr-after-other|--msr|by_msr:7: line after the 'other' line (which must be the last one, line 6)
+bad-msr-long-line|--msr|by_msr:3: line too long (more than 255 bytes)
+bad-msr-nul|--msr|by_msr:3: NUL byte in column 14
+bad-msr-count-overflow|--msr|by_msr:3: count '18446744073709551616' does not fit in 64 bits
+bad-msr-sum-overflow|--msr|by_msr:3: sum of the counts overflows 64 bits
+bad-msr-truncated|--msr|by_msr:6: last line has no newline (file truncated?)
+bad-msr-crlf|--msr|by_msr:1: bad header '# msr access count\x0d' (expected '# msr access count')
+bad-msr-too-many|--msr|by_msr:1026: too many rows (more than 1024)
+bad-io-size|--io|by_io_port:3: bad size '3' (expected 1, 2 or 4)
+bad-io-port|--io|by_io_port:3: bad port '0x10070' (expected 0x and 1 to 4 hex digits)
+bad-io-access|--io|by_io_port:3: bad access 'inout' (expected in or out)
+bad-io-duplicate|--io|by_io_port:6: duplicate port 0x0070 size 1 in (first on line 3)
+bad-exc-vector|--exceptions|by_exception:2: bad vector '32' (expected 0 to 31)
+bad-exc-name|--exceptions|by_exception:2: bad exception name 'PAGE_FAULT_TOO_LONG' (1 to 15 printable characters expected)
+bad-exc-header|--exceptions|by_exception:1: bad header '# vector count' (expected '# vector name count')
+bad-exc-duplicate|--exceptions|by_exception:5: duplicate vector 6 (first on line 3)
+LIST
+# the malformed file is read only when asked for
+run "$B" --root "$F/bad-msr-hex"
+check_rc 0
+run "$B" --root "$F/bad-msr-hex" --io
+check_rc 3
+tap "malformed by_msr, by_io_port, by_exception: exit 5 naming file, line and what is wrong (26 kinds); read only when asked for"
+
+mkdir -p "$T/dfifo"
+cp "$F/detail/"* "$T/dfifo/"
+rm "$T/dfifo/by_io_port"
+mkfifo "$T/dfifo/by_io_port"
+run timeout 10 "$B" --root "$T/dfifo" --io
+check_rc 5
+check_err "kvmexit-read: $T/dfifo/by_io_port: a FIFO, not a counters file (they are regular files)"
+tap "a FIFO named by_io_port: refused at once, exit 5"
+
+run "$B" --root "$F/detail" --msr --io --exceptions --json
+check_rc 0
+printf '%s\n' "$out" >"$T/dj"
+got=$(jq -c '[.type, .total, (keys | map(select(. == "msr" or . == "io" or . == "exceptions"))),
+	.msr.total, .msr.other, .msr.rows[0], .msr.rows[3], .io.rows[0], .io.rows[3], .exceptions]' "$T/dj")
+[ "$got" = '["counters",3194,["exceptions","io","msr"],847,7,{"msr":"0x0000001b","name":"IA32_APICBASE","access":"read","count":400},{"msr":"0x0000080b","name":null,"access":"write","count":90},{"port":"0x0070","size":1,"access":"in","count":3},{"port":"0x0cfc","size":4,"access":"in","count":20},{"total":303,"other":0,"rows":[{"vector":2,"name":"NMI","count":1},{"vector":6,"name":"UD","count":300},{"vector":14,"name":"PF","count":2}]}]' ] ||
+	bad "json: $got"
+python3 -m json.tool "$T/dj" >/dev/null || bad "python json.tool rejects it"
+run "$B" --root "$F/detail" --json
+[ "$(printf '%s\n' "$out" | jq -c 'has("msr")')" = false ] || bad "tables without --msr"
+run "$B" --root "$F/detail" --io -p
+check_rc 0
+[ "$(printf '%s\n' "$out" | jq -c '.io.rows | length')" = 4 ] || bad "--pretty: $out"
+tap "--json with --msr etc.: msr, io, exceptions objects of total, other and rows by key (name null if none); none without"
+
+run "$B" --root "$F/detail" --msr --io --exceptions --prometheus
+check_rc 0
+printf '%s\n' "$out" >"$T/dp"
+got=$(prom_check "$T/dp") || bad "format: $got"
+[ "$got" = $((64 + 5 + 5 + 4)) ] || bad "samples: $got"
+contains "$out" 'kvm_exits_total{vendor="vmx"} 3194' "prom"
+contains "$out" '# TYPE kvm_exits_msr_total counter
+kvm_exits_msr_total{msr="0x0000001b",name="IA32_APICBASE",access="read",vendor="vmx"} 400
+kvm_exits_msr_total{msr="0x000001a0",name="IA32_MISC_ENABLE",access="write",vendor="vmx"} 200
+kvm_exits_msr_total{msr="0x000006e0",name="IA32_TSC_DEADLINE",access="write",vendor="vmx"} 150
+kvm_exits_msr_total{msr="0x0000080b",access="write",vendor="vmx"} 90
+kvm_exits_msr_total{msr="other",vendor="vmx"} 7
+# HELP kvm_exits_io_total ' "prom"
+contains "$out" '# TYPE kvm_exits_io_total counter
+kvm_exits_io_total{port="0x0070",size="1",access="in",vendor="vmx"} 3
+kvm_exits_io_total{port="0x0070",size="1",access="out",vendor="vmx"} 3
+kvm_exits_io_total{port="0x010f",size="1",access="out",vendor="vmx"} 1000
+kvm_exits_io_total{port="0x0cfc",size="4",access="in",vendor="vmx"} 20
+kvm_exits_io_total{port="other",vendor="vmx"} 0
+# HELP kvm_exits_exception_total ' "prom"
+contains "$out" '# TYPE kvm_exits_exception_total counter
+kvm_exits_exception_total{vector="2",name="NMI",vendor="vmx"} 1
+kvm_exits_exception_total{vector="6",name="UD",vendor="vmx"} 300
+kvm_exits_exception_total{vector="14",name="PF",vendor="vmx"} 2
+kvm_exits_exception_total{vector="other",vendor="vmx"} 0' "prom"
+run "$B" --root "$F/detail" --prometheus
+lacks "$out" "kvm_exits_msr_total" "prom without --msr"
+tap "--prometheus --msr --io --exceptions: the reasons' families plus kvm_exits_{msr,io,exception}_total, other series, valid format"
+
+# promtool (Debian's prometheus package) lints the exposition format
+if command -v promtool >/dev/null; then
+	for args in "--root $F/vmx-basic" "--root $F/svm-basic" "--root $F/odd-names" \
+		"--root $F/vm/kvm_exits" "--root $F/vm/kvm_exits --vm 1234-11 --per-vcpu" \
+		"--root $F/detail --msr --io --exceptions" "--root $F/detail-svm --msr --io --exceptions" \
+		"--root $F/detail-zero --msr --io --exceptions" \
+		"--root $F/hist" "--root $F/hist-zero" "--root $F/user --userspace" \
+		"--root $F/vmh/kvm_exits --userspace" \
+		"--root $F/vmh/kvm_exits --vm 1234-11 --per-vcpu --userspace"; do
+		# shellcheck disable=SC2086
+		"$B" $args --prometheus >"$T/pt" 2>"$T/pt.err" || bad "$args: exit status $?"
+		promtool check metrics <"$T/pt" >"$T/pt.out" 2>&1 || bad "promtool check metrics, $args: $(cat "$T/pt.out")"
+	done
+	tap "promtool check metrics accepts every --prometheus output (reasons, times, VMs, vCPUs, MSR, I/O, exception, histogram, userspace families)"
+else
+	n=$((n + 1))
+	echo "ok $n - promtool check metrics of every --prometheus output # SKIP promtool not installed (Debian: prometheus)"
+fi
+
+# snapshots with tables: format 3, only when asked for
+run "$B" --root "$F/detail" --save "$T/d.snap" --msr --io --exceptions
+check_rc 0; check_out ""; check_err ""
+[ "$(head -1 "$T/d.snap")" = "kvmexit-read-snapshot 3" ] || bad "version: $(head -1 "$T/d.snap")"
+grep -qx "scope global" "$T/d.snap" || bad "no scope line"
+[ "$(sed -n '/^sum /,$p' "$T/d.snap" | tail -n +2)" = "msr 0x0000001b read 400
+msr 0x000001a0 write 200
+msr 0x000006e0 write 150
+msr 0x0000080b write 90
+msr other 7
+msr_sum 847
+io 0x0070 1 in 3
+io 0x0070 1 out 3
+io 0x010f 1 out 1000
+io 0x0cfc 4 in 20
+io other 0
+io_sum 1026
+exception 2 NMI 1
+exception 6 UD 300
+exception 14 PF 2
+exception other 0
+exception_sum 303
+end" ] || bad "tables: $(sed -n '/^sum /,$p' "$T/d.snap")"
+run "$B" --root "$F/detail" --save "$T/d1.snap"
+[ "$(head -1 "$T/d1.snap")" = "kvmexit-read-snapshot 1" ] || bad "without --msr: $(head -1 "$T/d1.snap")"
+run "$B" --root "$F/detail" --save "$T/dm.snap" --io --json
+check_rc 0
+grep -q "^msr" "$T/dm.snap" && bad "an msr table saved without --msr"
+[ "$(printf '%s\n' "$out" | jq -c '[has("io"), has("msr")]')" = "[true,false]" ] || bad "json: $out"
+tap "--save --msr --io --exceptions: format 3 with the tables by key, other and sums; format 1 without"
+
+run "$B" --root "$F/detail" --diff "$T/d.snap" --msr --exceptions
+check_rc 0; check_err ""
+contains "$out" "$T/d.snap -> now: " "diff"
+contains "$out" ", 0 MSR exits" "diff"
+contains "$out" ", 0 exception exits" "diff"
+run "$B" --diff "$S/detail-a.snap" "$T/d.snap" --msr --io --exceptions --force
+check_rc 0
+contains "$out" ", 0 MSR exits" "diff"
+tap "--diff of a saved format-3 snapshot against now and against the generator's fixture"
+
+DIFF_DET="$S/detail-a.snap -> $S/detail-b.snap: 10.000 s, 702 MSR exits, 70.20 exits/s
+MSR         NAME           ACCESS  DELTA    SHARE  RATE/s
+0x0000001b  IA32_APICBASE  read      500   71.23%   50.00
+0x0000080b  -              write     200   28.49%   20.00
+other                                  2    0.28%    0.20
+total                                702  100.00%   70.20
+
+$S/detail-a.snap -> $S/detail-b.snap: 10.000 s, 540 I/O exits, 54.00 exits/s
+PORT    SIZE  ACCESS  DELTA    SHARE  RATE/s
+0x010f  1     out       500   92.59%   50.00
+0x0cf8  4     out        40    7.41%    4.00
+other                     0    0.00%    0.00
+total                   540  100.00%   54.00
+
+$S/detail-a.snap -> $S/detail-b.snap: 10.000 s, 105 exception exits, 10.50 exits/s
+VECTOR  NAME  DELTA    SHARE  RATE/s
+6       UD      100   95.24%   10.00
+13      GP        5    4.76%    0.50
+other             0    0.00%    0.00
+total           105  100.00%   10.50"
+run "$B" --diff "$S/detail-a.snap" "$S/detail-b.snap" --msr --io --exceptions
+check_rc 0; check_out "$DIFF_DET"; check_err ""
+run "$B" --diff "$S/detail-a.snap" "$S/detail-b.snap"
+check_rc 0
+contains "$out" "CODE    REASON" "diff without --msr"
+lacks "$out" "MSR exits" "diff without --msr"
+tap "--diff --msr --io --exceptions: deltas per key (a key only in B counts from 0), rates, other; the reasons without"
+
+run "$B" --diff "$S/detail-a.snap" "$S/detail-b.snap" --msr --io --exceptions --json
+check_rc 0
+got=$(printf '%s\n' "$out" | jq -c '[.type, .total, .forced, .msr.total, .msr.per_second, .msr.other, .msr.rows[0],
+	(.msr.rows | length), .io.rows[1], .exceptions.rows[1]]')
+[ "$got" = '["diff",1347,[],702,70.2,{"delta":2,"per_second":0.2,"reset":false},{"msr":"0x0000001b","name":"IA32_APICBASE","access":"read","delta":500,"per_second":50,"reset":false},2,{"port":"0x0cf8","size":4,"access":"out","delta":40,"per_second":4,"reset":false},{"vector":13,"name":"GP","delta":5,"per_second":0.5,"reset":false}]' ] ||
+	bad "json: $got"
+tap "--diff --json with tables: msr, io, exceptions of total, per_second, other and the non-zero rows, largest first"
+
+run "$B" --diff "$S/detail-a.snap" "$S/detail-reset.snap" --msr
+check_rc 6; check_out ""
+check_err "kvmexit-read: refusing to diff $S/detail-a.snap and $S/detail-reset.snap:
+  12 counter(s) went down (counters reset in between?)
+use --force to diff them anyway"
+run "$B" --diff "$S/detail-a.snap" "$S/detail-reset.snap" --msr --force
+check_rc 0
+check_err "kvmexit-read: warning: --force: 12 counter(s) went down (counters reset in between?): counted as reset: delta = the value in the second snapshot"
+check_out "$S/detail-a.snap -> $S/detail-reset.snap: 20.000 s, 15 MSR exits, 0.75 exits/s
+MSR            NAME           ACCESS         DELTA    SHARE  RATE/s
+0x0000001b     IA32_APICBASE  read (reset)      10   66.67%    0.50
+0x0000080b     -              write (reset)      5   33.33%    0.25
+other (reset)                                    0    0.00%    0.00
+total                                           15  100.00%    0.75"
+run "$B" --diff "$S/detail-a.snap" "$S/detail-reset.snap" --io --force --json
+got=$(printf '%s\n' "$out" | jq -c '[.forced, .io]')
+[ "$got" = '[["counter_decrease"],{"total":8,"per_second":0.4,"other":{"delta":0,"per_second":0,"reset":false},"rows":[{"port":"0x010f","size":1,"access":"out","delta":8,"per_second":0.4,"reset":true}]}]' ] ||
+	bad "json: $got"
+tap "--diff --msr across a reset: refused (keys gone or lower count as went down); --force counts from the reset, marked"
+
+while IFS='|' read -r args msg; do
+	# shellcheck disable=SC2086
+	run "$B" --diff $args
+	check_rc 6; check_out ""
+	check_err "kvmexit-read: $msg"
+done <<LIST
+$S/a.snap $S/detail-b.snap --msr|--msr: $S/a.snap has no MSR table (save snapshots with --save FILE --msr)
+$S/detail-a.snap $S/b.snap --exceptions|--exceptions: $S/b.snap has no exception table (save snapshots with --save FILE --exceptions)
+$T/dm.snap $S/detail-b.snap --io --msr|--msr: $T/dm.snap has no MSR table (save snapshots with --save FILE --msr)
+LIST
+tap "--diff --msr of a snapshot without the MSR table: exit 6, says which and how to save one"
+
+while IFS='|' read -r file msg; do
+	run "$B" --diff "$S/$file" "$S/detail-b.snap" --msr
+	check_rc 5
+	check_err "kvmexit-read: $S/$file$msg"
+done <<'LIST'
+hostile-detail-v2.snap|:73: 'msr' line in a version 2 snapshot (detail tables need version 3)
+hostile-detail-sum.snap|:78: msr_sum 848 does not match the msr lines, which add up to 847 (file corrupted?)
+hostile-detail-dup.snap|:77: duplicate MSR 0x0000001b read (first on line 73)
+hostile-detail-nosum.snap|:89: 'end' before the 'io_sum' line
+hostile-detail-vm.snap|:73: 'msr' line in a snapshot of VM 1234-11 (the MSR, I/O port and exception tables are global)
+LIST
+tap "bad format-3 snapshots: exit 5, names file and line"
+
+# --watch --msr: one line per table and interval; the deltas of a change
+# add up to it
+rm -rf "$T/dw"
+cp -r "$F/detail" "$T/dw"
+run "$B" --root "$T/dw" --watch 0.05 --count 2 --msr --io
+check_rc 0; check_err ""
+[ "$(printf '%s\n' "$out" | head -1)" = '  ELAPSED TABLE             EXITS     EXITS/s  TOP KEYS' ] || bad "header: $out"
+printf '%s\n' "$out" | tail -n +2 | awk '{ print $2 }' | tr '\n' ' ' | grep -qx 'msr io msr io ' || bad "lines: $out"
+sed 's/^0x0000001b  read  400$/0x0000001b  read  1400/; s/^other  7$/other  8/' "$F/detail/by_msr" >"$T/dw-after"
+: >"$T/wl"
+"$B" --root "$T/dw" --watch 0.05 --msr --json >"$T/wl" 2>"$T/wl.err" &
+wpid=$!
+lines_at_least 1
+cp "$T/dw-after" "$T/dw/by_msr.new"
+mv "$T/dw/by_msr.new" "$T/dw/by_msr"
+lines_at_least $(($(wc -l <"$T/wl") + 2))
+kill $wpid
+{ wait $wpid; } 2>/dev/null
+out=$(head -n "$(wc -l <"$T/wl")" "$T/wl")
+[ -s "$T/wl.err" ] && bad "stderr: $(cat "$T/wl.err")"
+got=$(printf '%s\n' "$out" | jq -s -c '[(map(.msr.total) | add), (map(.msr.other.delta) | add), (map(select(.msr.total > 0)) | length),
+	(map(.msr.rows[]) | map({msr, name, access, delta}))]')
+[ "$got" = '[1001,1,1,[{"msr":"0x0000001b","name":"IA32_APICBASE","access":"read","delta":1000}]]' ] || bad "json lines: $got"
+cp "$F/detail/by_msr" "$T/dw/by_msr"
+run "$B" --root "$T/dw" --watch 0.05 --count 1 --msr -- true
+check_rc 2
+tap "--watch --msr --io: a line per table and interval; --json: the deltas per key add up to the change"
+
+cp "$F/detail/by_msr" "$T/dw/by_msr"
+run "$B" --root "$T/dw" --msr --io -- sh -c "echo hi; cp '$T/dw-after' '$T/dw/by_msr'"
+check_rc 0; check_out "hi"
+# all but the rate column, which depends on the time taken
+got=$(printf '%s\n' "$err" | sed -n '2,5p' | awk '{ $NF = ""; print }')
+[ "$got" = "MSR NAME ACCESS DELTA SHARE 
+0x0000001b IA32_APICBASE read 1,000 99.90% 
+other 1 0.10% 
+total 1,001 100.00% " ] || bad "report: $err"
+contains "$err" "sh -c echo hi; cp '$T/dw-after' '$T/dw/by_msr' (exited with status 0): " "report"
+contains "$err" " s, 1,001 MSR exits, " "report"
+contains "$err" " s, 0 I/O exits, " "report"
+tap "-- CMD --msr --io: the command's deltas per key on stderr"
+
+while IFS='|' read -r args msg; do
+	# shellcheck disable=SC2086
+	run "$B" $args
+	check_rc 2
+	check_err "kvmexit-read: $msg
+Try 'kvmexit-read --help' for more information."
+done <<LIST
+--msr --reset|--msr only applies to printing the counters, --save, --diff, --watch and -- CMD, not to --reset
+--io --list-vms|--io only applies to printing the counters, --save, --diff, --watch and -- CMD, not to --list-vms
+--exceptions --record f --interval 1|--exceptions only applies to printing the counters, --save, --diff, --watch and -- CMD, not to --record
+--msr --timeline f|--msr only applies to printing the counters, --save, --diff, --watch and -- CMD, not to --timeline
+--msr --vm 1234-11|--msr does not apply to --vm (the MSR, I/O port and exception tables are global)
+--io --diff a b --per-vcpu|--io does not apply to --per-vcpu (the MSR, I/O port and exception tables are global)
+--msr=1|--msr takes no value
+--param-dir|--param-dir needs a value
+LIST
+tap "--msr, --io, --exceptions, --param-dir usage errors: exit 2 with the reason"
+
+# --- handling-time histograms: time_hist, exit_time_hist, --hist -------------
+HIST_TABLE='CODE    REASON              COUNT    SHARE       AVG       P99       MAX
+0x000a  CPUID                 500   39.37%     480ns     1.4us     2.0us
+0x001e  IO_INSTRUCTION        500   39.37%     1.2us     2.0us     2.0us
+0x0020  MSR_WRITE             250   19.69%     400ns         -     500ns
+0x0001  EXTERNAL_INTERRUPT     17    1.34%     705ns         -     900ns
+0x000c  HLT                     2    0.16%     1.0ms     1.5ms     1.5ms
+0x0030  EPT_VIOLATION           1    0.08%         -         -         -
+        total               1,270  100.00%     2.3us     2.0us     1.5ms'
+run "$B" --root "$F/hist"
+check_rc 0; check_out "$HIST_TABLE"; check_err ""
+w=$(printf '%s\n' "$out" | awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }')
+[ "$w" -le 80 ] || bad "$w columns"
+# without time_hist (an older series): no P99, as before
+run "$B" --root "$F/vm/kvm_exits"
+check_rc 0; contains "$out" "SHARE       AVG       MAX" "table"; lacks "$out" "P99" "table"
+# timing never ran: an other line of zeros, no time columns
+run "$B" --root "$F/hist-zero"
+check_rc 0; check_out "$VMX_TABLE"
+tap "time_hist: a P99 column between AVG and MAX ('-' without a row of its own), the total's of all lines; none without the file"
+
+HIST_CPUID='CPUID (0x000a): 500 timed exits
+TIME           COUNT    SHARE
+256ns - 512ns     12    2.40%  #
+512ns - 1.0us    480   96.00%  ########################################
+1.0us - 2.0us      8    1.60%  #
+count 500, min 375ns, avg 480ns, max 2.0us
+p50 ~766ns, p90 ~979ns, p99 ~1.4us (estimates)'
+for r in cpuid CPUID 0x000a 0xa 0XA; do
+	run "$B" --root "$F/hist" --hist "$r"
+	check_rc 0; check_out "$HIST_CPUID"; check_err ""
+done
+run "$B" --root "$F/hist" --hist=hlt
+check_rc 0
+check_out 'HLT (0x000c): 2 timed exits
+TIME               COUNT    SHARE
+262.1us - 524.3us      1   50.00%  ########################################
+524.3us - 1.0ms        0    0.00%
+1.0ms - 2.1ms          1   50.00%  ########################################
+count 2, min 500.0us, avg 1.0ms, max 1.5ms
+p50 ~524.3us, p90 ~1.5ms, p99 ~1.5ms (estimates)'
+run "$B" --root "$F/hist" --hist Other
+check_rc 0
+check_out 'other (the reasons without a row of their own): 267 timed exits
+TIME           COUNT    SHARE
+256ns - 512ns    250   93.63%  ########################################
+512ns - 1.0us     17    6.37%  ###
+count 267, min 300ns, avg 419ns, max 900ns
+p50 ~393ns, p90 ~502ns, p99 ~900ns (estimates)'
+run "$B" --root "$F/hist-zero" --hist other
+check_rc 0
+check_out 'other (the reasons without a row of their own): 0 timed exits
+count 0, min -, avg -, max -'
+run "$B" --root "$F/vmh/kvm_exits" --vm 1234 --hist Io_Instruction
+check_rc 0
+check_out 'VM 1234-11: IO_INSTRUCTION (0x001e): 50 timed exits
+TIME             COUNT    SHARE
+4.1us - 8.2us       40   80.00%  ########################################
+8.2us - 16.4us       8   16.00%  ########
+16.4us - 32.8us      2    4.00%  ##
+count 50, min 5.0us, avg 8.0us, max 30.0us
+p50 ~6.7us, p90 ~13.3us, p99 ~28.7us (estimates)'
+run "$B" --root "$F/hist" --hist cpuid --output "$T/hist.txt"
+check_rc 0; check_out ""
+[ "$(cat "$T/hist.txt")" = "$HIST_CPUID" ] || bad "--output: $(cat "$T/hist.txt")"
+tap "--hist REASON: by name in any case or code, a row per bucket from the first to the last non-empty, count, min, avg, max, p50/p90/p99 estimates; other; --vm"
+
+while IFS='|' read -r args want msg; do
+	# shellcheck disable=SC2086
+	run "$B" $args
+	check_rc "$want"; check_out ""
+	check_err "kvmexit-read: $msg"
+done <<LIST
+--root $F/hist --hist msr_write|3|--hist MSR_WRITE: MSR_WRITE has no histogram row of its own: its timed exits are in the 'other' line of $F/hist/time_hist (the kernel keeps a row for each of the first 32 reasons timed since the vendor module loaded); --hist other shows that line
+--root $F/hist --hist EPT_VIOLATION|3|--hist EPT_VIOLATION: EPT_VIOLATION has no timed exits since the last reset, so no line in $F/hist/time_hist
+--root $F/hist --hist bogus|2|--hist 'bogus': no such reason in $F/hist/by_reason (a name as in the REASON column, in any case, a code such as 0x000a, or 'other')
+--root $F/hist --hist 0x0099|2|--hist '0x0099': no such reason in $F/hist/by_reason (a name as in the REASON column, in any case, a code such as 0x000a, or 'other')
+--root $F/vm/kvm_exits --hist cpuid|3|--hist: $F/vm/kvm_exits/time_hist: not found: the kernel's kvm_exits series is older than the handling-time histograms that --hist reads
+--root $F/vmx-basic --hist cpuid|3|--hist: $F/vmx-basic/time_by_reason: not found: the kernel's kvm_exits series predates handling times
+--root $F/vm/kvm_exits --vm 4321-5 --hist cpuid|3|--hist: $F/vm/kvm/4321-5/exit_times: not found: no handling times in this VM (created while the kvm parameter exit_stats_time was N)
+LIST
+tap "--hist: a reason in other, without timed exits, unknown (exit 2), no time file or no histograms (exit 3), each said"
+
+while IFS='|' read -r dir msg; do
+	run "$B" --root "$F/$dir"
+	check_rc 5; check_out ""
+	check_err "kvmexit-read: $F/$dir/time_hist$msg"
+done <<LIST
+bad-hist-empty|:1: empty file (expected the header line '# code name min_ns 256 512 1024 2048 4096 8192 16384 32768 65536 131072 262144 524288 1048576 2097152 4194304 8388608 16777216 33554432 67108864 134217728 268435456 536870912 1073741824 +Inf')
+bad-hist-no-header|:1: expected the header line '# code name min_ns 256 512 1024 2048 4096 8192 16384 32768 65536 131072 262144 524288 1048576 2097152 4194304 8388608 16777216 33554432 67108864 134217728 268435456 536870912 1073741824 +Inf' first
+bad-hist-header-word|:1: bad header: 'min' where 'min_ns' is expected (the header is '# code name min_ns' and the bucket edges)
+bad-hist-header-edges|:1: bad header: 23 bucket edges, expected 24 (256 512 1024 2048 4096 8192 16384 32768 65536 131072 262144 524288 1048576 2097152 4194304 8388608 16777216 33554432 67108864 134217728 268435456 536870912 1073741824 +Inf)
+bad-hist-header-edge|:1: bad header: the edge of bucket 5 is '8000', expected 8192
+bad-hist-header-late|:5: '#' line is only allowed as the first line (the header)
+bad-hist-fields|:2: expected 27 fields '<code> <name> <min_ns>' and 24 bucket counts, got 26
+bad-hist-fields-long|:2: expected 27 fields '<code> <name> <min_ns>' and 24 bucket counts, got more than 27
+bad-hist-code|:2: bad code '0xzz0a' (expected 0x and 4 to 16 hex digits, or '-')
+bad-hist-name|:2: reason 'CPUIDX' where by_reason has 'CPUID' for code 0x000a (files out of step?)
+bad-hist-not-a-reason|:2: code 0x0099 (NEW) is not a reason of by_reason (files out of step?)
+bad-hist-order|:4: CPUID after IO_INSTRUCTION: not in the order of by_reason
+bad-hist-duplicate|:3: duplicate code 0x000a (first on line 2)
+bad-hist-number|:2: bucket 1 count '12a' is not an unsigned decimal number
+bad-hist-negative|:2: min_ns '-375' is not an unsigned decimal number
+bad-hist-overflow|:2: bucket 1 count '18446744073709551616' does not fit in 64 bits
+bad-hist-row-overflow|:2: sum of the buckets overflows 64 bits
+bad-hist-missing-other|:5: end of file without the 'other' line (file truncated?)
+bad-hist-duplicate-other|:6: duplicate 'other' line (first on line 5)
+bad-hist-after-other|:6: line after the 'other' line (which must be the last one, line 5)
+bad-hist-other-code|:5: the 'other' line must have code '-'
+bad-hist-dash-code|:2: code '-' is only for the 'other' line, not 'CPUID'
+bad-hist-nul|:2: NUL byte in column 11
+bad-hist-long-line|:2: line too long (more than 1023 bytes)
+bad-hist-crlf|:1: bad header: the edge of bucket 23 is '+Inf\x0d', expected +Inf
+bad-hist-truncated|:5: last line has no newline (file truncated?)
+bad-hist-count|:2: CPUID: the buckets add up to 501 timed exits, but $F/bad-hist-count/time_by_reason has 500 (the files disagree)
+bad-hist-total|:5: the buckets of all lines add up to 1270 timed exits, but $F/bad-hist-total/time_by_reason has 1269 (the files disagree)
+bad-hist-min|:2: CPUID: min_ns 481 above the average of $F/bad-hist-min/time_by_reason, 480 (total_ns 240000 / count 500; the files disagree)
+LIST
+# counters that move between the reads, resets included: the time file
+# read before and after the histograms brackets them (a symbolic link
+# swapped to each new state makes each read see one moment, as the
+# kernel's files do)
+python3 - "$F/hist" "$T/moving" 3 >"$T/moving.out" 2>&1 <<'PY' &
+import os, sys, time
+src, live, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
+files = {n: open(os.path.join(src, n)).read() for n in os.listdir(src)}
+os.makedirs(live)
+def state(k):
+    d, j = os.path.join(live, "s%d" % k), k % 7  # a reset every 7 states
+    os.mkdir(d)
+    for n, text in files.items():
+        if n == "time_by_reason":
+            text = text.replace("500 240000 2000", "%d %d 2000" % (500 + j, 240000 + 480 * j))
+        if n == "time_hist":
+            text = text.replace("375 0 12 480 8", "375 0 12 %d 8" % (480 + j))
+        open(os.path.join(d, n), "w").write(text)
+    return d
+os.symlink(state(0), os.path.join(live, "root"))
+k, end = 0, time.time() + secs
+while time.time() < end:
+    k += 1
+    os.symlink(state(k), os.path.join(live, "root.new"))
+    os.rename(os.path.join(live, "root.new"), os.path.join(live, "root"))
+    time.sleep(0.002)
+print(k)
+PY
+lpid=$!
+i=0
+while [ ! -e "$T/moving/root" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+i=0
+while [ $i -lt 100 ] && kill -0 $lpid 2>/dev/null; do
+	"$B" --root "$T/moving/root" >/dev/null 2>"$T/moving.err" ||
+		{ bad "read $i: $(cat "$T/moving.err")"; break; }
+	i=$((i + 1))
+done
+wait $lpid
+[ $i -ge 10 ] || bad "only $i reads while the counters moved ($(cat "$T/moving.out"))"
+[ "$(cat "$T/moving.out")" -ge 10 ] 2>/dev/null || bad "writer: $(cat "$T/moving.out")"
+rm -rf "$T/moving"
+tap "time_hist of counters that move (and reset) between the reads: the time file read again brackets the histograms, never refused"
+
+# a histogram line of many long numbers: up to 1023 bytes is fine
+mkdir -p "$T/hl"
+cp "$F/hist/"* "$T/hl/"
+sed -i 's/^0x000a CPUID /0x000a CPUID'"$(printf '%*s' 900 '')"'/' "$T/hl/time_hist"
+run "$B" --root "$T/hl"
+check_rc 0; check_out "$HIST_TABLE"
+tap "malformed time_hist (29 kinds, the files disagreeing included): exit 5 naming the file, line and what is wrong (and the time file)"
+
+run "$B" --root "$F/hist" --json
+check_rc 0
+printf '%s\n' "$out" >"$T/hj"
+got=$(jq -c '[.time_hist, .time_p50_ns, .time_p90_ns, .time_p99_ns, .hist_other.count, .hist_other.min_ns,
+	.hist_other.p99_ns, (.hist_other.hist | map(.count)), (.reasons[] | select(.name == "CPUID") |
+	[.min_ns, .p50_ns, .p90_ns, .p99_ns, .hist[0], .hist[2], .hist[22], .hist[23], (.hist | length)]),
+	[.reasons[] | select(has("hist")) | .name], [.reasons[] | select(.name == "MSR_WRITE") | has("p99_ns")]]' "$T/hj")
+[ "$got" = '[true,831,1735,2021,267,300,900,[0,250,17,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0],[375,766,979,1408,{"le_ns":256,"count":0},{"le_ns":1024,"count":480},{"le_ns":1073741824,"count":0},{"le_ns":null,"count":0},24],["CPUID","HLT","IO_INSTRUCTION"],[false]]' ] ||
+	bad "json: $got"
+python3 -m json.tool "$T/hj" >/dev/null || bad "python json.tool rejects it"
+run "$B" --root "$F/vm/kvm_exits" --json
+[ "$(printf '%s\n' "$out" | jq -c '[has("time_hist"), has("hist_other"), (.reasons[] | select(.name == "CPUID") | has("hist"))]')" = "[false,false,false]" ] ||
+	bad "json without time_hist: $out"
+tap "--json: time_hist, time_p50/p90/p99_ns, per reason with a row min_ns, p50/p90/p99_ns and hist (le_ns, null for +Inf), hist_other; none without the file"
+
+run "$B" --root "$F/hist" --prometheus
+check_rc 0
+printf '%s\n' "$out" >"$T/hp"
+got=$(prom_check "$T/hp") || bad "format: $got"
+[ "$got" = $((64 + 63 * 3 + 4 * 26)) ] || bad "samples: $got"
+contains "$out" '# TYPE kvm_exit_handling_duration_seconds histogram
+kvm_exit_handling_duration_seconds_bucket{reason="CPUID",code="0x000a",vendor="vmx",le="2.56e-07"} 0
+kvm_exit_handling_duration_seconds_bucket{reason="CPUID",code="0x000a",vendor="vmx",le="5.12e-07"} 12
+kvm_exit_handling_duration_seconds_bucket{reason="CPUID",code="0x000a",vendor="vmx",le="1.024e-06"} 492
+kvm_exit_handling_duration_seconds_bucket{reason="CPUID",code="0x000a",vendor="vmx",le="2.048e-06"} 500' "prom"
+contains "$out" 'kvm_exit_handling_duration_seconds_bucket{reason="CPUID",code="0x000a",vendor="vmx",le="0.000131072"} 500' "prom"
+contains "$out" 'kvm_exit_handling_duration_seconds_bucket{reason="CPUID",code="0x000a",vendor="vmx",le="1.073741824"} 500
+kvm_exit_handling_duration_seconds_bucket{reason="CPUID",code="0x000a",vendor="vmx",le="+Inf"} 500
+kvm_exit_handling_duration_seconds_sum{reason="CPUID",code="0x000a",vendor="vmx"} 0.000240000
+kvm_exit_handling_duration_seconds_count{reason="CPUID",code="0x000a",vendor="vmx"} 500
+kvm_exit_handling_duration_seconds_bucket{reason="HLT",' "prom"
+contains "$out" 'kvm_exit_handling_duration_seconds_bucket{reason="other",code="-",vendor="vmx",le="5.12e-07"} 250' "prom"
+contains "$out" 'kvm_exit_handling_duration_seconds_sum{reason="other",code="-",vendor="vmx"} 0.000112000
+kvm_exit_handling_duration_seconds_count{reason="other",code="-",vendor="vmx"} 267' "prom"
+lacks "$out" 'reason="MSR_WRITE",code="0x0020",vendor="vmx",le=' "prom"
+run "$B" --root "$F/vmh/kvm_exits" --vm 1234-11 --per-vcpu --prometheus
+check_rc 0
+printf '%s\n' "$out" >"$T/hp"
+got=$(prom_check "$T/hp") || bad "format: $got"
+[ "$(printf '%s\n' "$out" | grep -c '^# TYPE kvm_exit_handling_duration_seconds histogram$')" = 1 ] || bad "TYPE not once"
+contains "$out" 'kvm_exit_handling_duration_seconds_count{reason="IO_INSTRUCTION",code="0x001e",vendor="vmx",vm="1234-11",vcpu="1"} 50' "prom"
+contains "$out" 'kvm_exit_handling_duration_seconds_bucket{reason="CPUID",code="0x000a",vendor="vmx",vm="1234-11",vcpu="0",le="5.12e-07"} 200' "prom"
+run "$B" --root "$F/vm/kvm_exits" --prometheus
+lacks "$out" "duration" "prom without time_hist"
+tap "--prometheus: the histogram family kvm_exit_handling_duration_seconds, cumulative buckets to +Inf, _sum of total_ns, _count, reason=\"other\"; vm and vcpu labels"
+
+# snapshots and diffs with histograms
+run "$B" --root "$F/hist" --save "$T/h.snap"
+check_rc 0; check_out ""
+[ "$(head -1 "$T/h.snap")" = "kvmexit-read-snapshot 4" ] || bad "version: $(head -1 "$T/h.snap")"
+[ "$(sed -n '/^time_sum/,$p' "$T/h.snap")" = "time_sum 1269 2952000
+hist 0x000a CPUID 375 0 12 480 8 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+hist 0x000c HLT 500000 0 0 0 0 0 0 0 0 0 0 0 1 0 1 0 0 0 0 0 0 0 0 0 0
+hist 0x001e IO_INSTRUCTION 600 0 0 100 400 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+hist - other 300 0 250 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+hist_sum 1269
+sum 1270
+end" ] || bad "snapshot: $(sed -n '/^time_sum/,$p' "$T/h.snap")"
+[ "$(grep -v '^wall_time\|^boottime\|^boot_id\|^kernel' "$T/h.snap")" = "$(grep -v '^wall_time\|^boottime\|^boot_id\|^kernel' "$S/hist-a.snap")" ] ||
+	bad "differs from the generator's hist-a.snap"
+run "$B" --root "$F/hist" --diff "$T/h.snap"
+check_rc 0; contains "$out" ", 0 exits" "diff"
+run "$B" --root "$F/vm/kvm_exits" --save "$T/h2.snap"
+[ "$(head -1 "$T/h2.snap")" = "kvmexit-read-snapshot 2" ] || bad "without time_hist: $(head -1 "$T/h2.snap")"
+tap "--save with time_hist: format 4, hist lines and hist_sum after time_sum; format 2 without"
+
+run "$B" --diff "$S/hist-a.snap" "$S/hist-b.snap"
+check_rc 0; check_err ""
+check_out "$S/hist-a.snap -> $S/hist-b.snap: 10.000 s, 1,500 exits, 150.00 exits/s
+CODE    REASON          DELTA    SHARE  RATE/s       AVG       P99       MAX
+0x001e  IO_INSTRUCTION  1,000   66.67%  100.00     1.8us     2.0us    90.0us
+0x000a  CPUID             500   33.33%   50.00     480ns     1.0us     2.0us
+        total           1,500  100.00%  150.00     1.4us     2.0us     1.5ms"
+run "$B" --diff "$S/hist-a.snap" "$S/hist-b.snap" --hist io_instruction
+check_rc 0
+check_out "$S/hist-a.snap -> $S/hist-b.snap: IO_INSTRUCTION (0x001e): 1,000 timed exits in the interval
+TIME              COUNT    SHARE
+1.0us - 2.0us       990   99.00%  ########################################
+2.0us - 4.1us         0    0.00%
+4.1us - 8.2us         0    0.00%
+8.2us - 16.4us        0    0.00%
+16.4us - 32.8us       5    0.50%  #
+32.8us - 65.5us       0    0.00%
+65.5us - 131.1us      5    0.50%  #
+count 1,000, avg 1.8us; since the last reset: min 600ns, max 90.0us
+p50 ~1.5us, p90 ~2.0us, p99 ~2.0us (estimates)"
+run "$B" --diff "$S/hist-a.snap" "$S/hist-b.snap" --hist hlt
+check_rc 0
+check_out "$S/hist-a.snap -> $S/hist-b.snap: HLT (0x000c): 0 timed exits in the interval
+count 0, avg -; since the last reset: min -, max -"
+run "$B" --diff "$S/hist-a.snap" "$S/hist-b.snap" --json
+got=$(printf '%s\n' "$out" | jq -c '[.time_p50_ns, .time_p90_ns, .time_p99_ns, .hist_other.count, has("time_hist"),
+	(.reasons[] | [.name, .p50_ns, .p99_ns, (.hist | map(.count) | add), .hist[9].count])]')
+[ "$got" = '[1283,1903,2043,0,false,["IO_INSTRUCTION",1541,2048,1000,5],["CPUID",768,1019,500,0]]' ] || bad "json: $got"
+# B after a reset: the buckets count from it
+sed 's/^hist 0x000a CPUID 375 0 12 980 8 /hist 0x000a CPUID 375 0 12 10 8 /; s/^hist_sum 2769/hist_sum 1799/' \
+	"$S/hist-b.snap" >"$T/hr.snap"
+run "$B" --diff "$S/hist-a.snap" "$T/hr.snap" --hist cpuid
+check_rc 0
+contains "$out" "CPUID (0x000a): 30 timed exits in the interval" "a bucket that went down"
+run "$B" --diff "$S/a.snap" "$S/hist-b.snap" --hist cpuid
+check_rc 6; check_out ""
+check_err "kvmexit-read: --hist: $S/a.snap has no handling-time histograms (snapshots of a kernel with time_hist, saved while handling times were measured)"
+run "$B" --diff "$S/time-a.snap" "$S/hist-b.snap" --force
+check_rc 0; lacks "$out" "P99" "diff with one side without histograms"
+tap "--diff of snapshots with histograms: the interval's P99, --hist of the interval (bucket deltas, B's min and max), JSON; a bucket that went down counts from the reset"
+
+while IFS='|' read -r file msg; do
+	run "$B" --diff "$S/$file" "$S/hist-b.snap"
+	check_rc 5
+	check_err "kvmexit-read: $S/$file$msg"
+done <<'LIST'
+hostile-hist-v3.snap|:136: 'hist' line in a version 3 snapshot (histograms need version 4)
+hostile-hist-sum.snap|:140: hist_sum 2768 does not match the hist lines, which add up to 2769 (file corrupted?)
+hostile-hist-nosum.snap|:140: 'sum' line without a 'hist_sum' line after the hist lines
+hostile-hist-code.snap|:137: code 0x0099 (HLT) is not a reason of by_reason (files out of step?)
+hostile-hist-place.snap|:135: 'hist' line out of place (after the section's 'time_sum' line, before its 'hist_sum')
+LIST
+tap "bad format-4 snapshots with histograms: exit 5, names file and line"
+
+# a VM and its vCPUs
+run "$B" --root "$F/vmh/kvm_exits" --vm 1234 --per-vcpu
+check_rc 0
+check_out 'VM 1234-11
+CODE    REASON          COUNT    SHARE       AVG       P99       MAX
+0x000a  CPUID             500   90.42%     480ns     1.6us     2.0us
+0x001e  IO_INSTRUCTION     50    9.04%     8.0us    28.7us    30.0us
+0x000c  HLT                 2    0.36%         -         -         -
+0x0030  EPT_VIOLATION       1    0.18%     5.0us     5.0us     5.0us
+        total             553  100.00%     1.2us    12.8us    30.0us
+
+VM 1234-11 vcpu0
+CODE    REASON         COUNT    SHARE       AVG       P99       MAX
+0x000a  CPUID            300   99.34%     500ns     1.7us     2.0us
+0x000c  HLT                1    0.33%         -         -         -
+0x0030  EPT_VIOLATION      1    0.33%     5.0us     5.0us     5.0us
+        total            302  100.00%     514ns     1.8us     5.0us
+
+VM 1234-11 vcpu1
+CODE    REASON          COUNT    SHARE       AVG       P99       MAX
+0x000a  CPUID             200   79.68%     450ns     1.0us     1.5us
+0x001e  IO_INSTRUCTION     50   19.92%     8.0us    28.7us    30.0us
+0x000c  HLT                 1    0.40%         -         -         -
+        total             251  100.00%     2.0us    15.9us    30.0us'
+run "$B" --root "$F/vmh/kvm_exits" --vm 2-1 --per-vcpu
+check_rc 5
+check_err "kvmexit-read: $F/vmh/kvm/2-1/vcpu0/exit_time_hist: missing, but $F/vmh/kvm/2-1/exit_time_hist exists"
+run "$B" --root "$F/vmh/kvm_exits" --vm 1234-11 --per-vcpu --save "$T/vh.snap"
+check_rc 0
+[ "$(grep -c '^hist_sum' "$T/vh.snap")" = 3 ] || bad "hist_sum lines: $(grep -c '^hist_sum' "$T/vh.snap")"
+run "$B" --diff "$S/vmh-a.snap" "$T/vh.snap" --per-vcpu --force --json
+check_rc 0
+got=$(printf '%s\n' "$out" | jq -c '[.total, .time_p99_ns, [.vcpus[] | .time_p99_ns]]')
+[ "$got" = '[0,null,[null,null]]' ] || bad "json: $got"
+tap "--vm --per-vcpu: a P99 column per VM and vCPU; a vCPU without exit_time_hist in a VM with one: exit 5; VM snapshots with histograms"
+
+run "$B" --root "$F/hist" --watch 0.05 --count 2
+check_rc 0; check_err ""
+[ "$(printf '%s\n' "$out" | head -1)" = '  ELAPSED        EXITS     EXITS/s       P99  TOP REASONS' ] || bad "header: $out"
+printf '%s\n' "$out" | tail -n +2 | grep -Evq '^ +[0-9]+\.[0-9]{3} +0 +0\.00 +-$' && bad "lines: $out"
+run "$B" --root "$F/hist" --watch 0.05 --count 1 --json
+[ "$(printf '%s\n' "$out" | jq -c '[.time_p99_ns, .hist_other.count]')" = "[null,0]" ] || bad "json: $out"
+run "$B" --root "$F/hist" -- true
+check_rc 0
+contains "$err" "CODE  REASON  DELTA    SHARE  RATE/s" "-- CMD"
+run "$B" --root "$F/vmx-basic" --watch 0.05 --count 1
+[ "$(printf '%s\n' "$out" | head -1)" = '  ELAPSED        EXITS     EXITS/s  TOP REASONS' ] || bad "header without time_hist: $out"
+tap "--watch with time_hist: a P99 column of the interval ('-' without timed exits), JSON time_p99_ns; none without"
+
+while IFS='|' read -r args msg; do
+	# shellcheck disable=SC2086
+	run "$B" $args
+	check_rc 2
+	check_err "kvmexit-read: $msg
+Try 'kvmexit-read --help' for more information."
+done <<LIST
+--hist cpuid --json|--hist prints a table: not with --json (which has the histogram of every reason)
+--hist cpuid --prometheus|--hist prints a table: not with --prometheus (which has the histogram of every reason)
+--hist cpuid --vm 1 --per-vcpu|--hist does not apply to --per-vcpu (use --vm alone)
+--hist cpuid --msr|--hist cannot be combined with --msr
+--hist cpuid --userspace|--hist cannot be combined with --userspace
+--hist cpuid --save x|--hist only applies to printing the counters and --diff, not to --save
+--hist cpuid --watch 1|--hist only applies to printing the counters and --diff, not to --watch
+--hist cpuid -- true|--hist only applies to printing the counters and --diff, not to -- CMD
+--hist|--hist needs a value
+--hist=|--hist: empty value
+LIST
+tap "--hist usage errors: exit 2 with the reason"
+
+# --- returns to userspace: userspace_exits, --userspace ------------------------
+USER_TABLE='CODE   NAME           COUNT    SHARE
+2      KVM_EXIT_IO    1,000   99.01%
+50     -                  4    0.40%
+5      KVM_EXIT_HLT       2    0.20%
+10     KVM_EXIT_INTR      1    0.10%
+error                     3    0.30%
+other                     0    0.00%
+total                 1,010  100.00%'
+run "$B" --root "$F/user" --userspace
+check_rc 0; check_out "$USER_TABLE"; check_err ""
+run "$B" --root "$F/user-zero" --userspace
+check_rc 0
+check_out 'CODE   NAME  COUNT    SHARE
+error            0        -
+other            0        -
+total            0        -'
+run "$B" --root "$F/user"
+check_rc 0; check_out "$VMX_TABLE"
+mkdir -p "$T/du"
+cp "$F/detail/"* "$F/user/userspace_exits" "$T/du/"
+run "$B" --root "$T/du" --userspace --exceptions
+check_rc 0
+check_out "$DETAIL_EXC
+
+$USER_TABLE"
+tap "--userspace: codes by count with their names ('-' if none), share, error, other, total; after the detail tables; read only when asked for"
+
+UHINT="kvmexit-read: hint: the kvm parameter exit_stats_detail is N: the returns to userspace (userspace_exits) are not counting; switch it on with: echo Y > $F/params-off/exit_stats_detail"
+run "$B" --root "$F/user" --userspace --param-dir "$F/params-off"
+check_rc 0; check_out "$USER_TABLE"; check_err "$UHINT"
+run "$B" --root "$T/du" --userspace --msr --param-dir "$F/params-off"
+check_rc 0
+check_err "kvmexit-read: hint: the kvm parameter exit_stats_detail is N: the MSR, I/O port and exception tables and the returns to userspace are not counting; switch it on with: echo Y > $F/params-off/exit_stats_detail"
+run "$B" --root "$F/user" --userspace --param-dir "$F/params-on"
+check_rc 0; check_err ""
+run "$B" --root "$F/vmh/kvm_exits" --vm 1234-11 --userspace --param-dir "$F/params-off"
+check_rc 0; check_err ""
+run "$B" --root "$F/vmx-basic" --userspace
+check_rc 3; check_out ""
+check_err "kvmexit-read: $F/vmx-basic/userspace_exits: not found: the kernel's kvm_exits series is older than the counts of returns to userspace that --userspace reads"
+run "$B" --root "$F/vmx-basic" --userspace --save "$T/u0.snap"
+check_rc 3
+[ -e "$T/u0.snap" ] && bad "a snapshot was written"
+tap "--userspace: the exit_stats_detail hint for the global table (not a VM's); a kernel without the file: exit 3 saying the series is older"
+
+while IFS='|' read -r dir msg; do
+	run "$B" --root "$F/$dir" --userspace
+	check_rc 5; check_out ""
+	check_err "kvmexit-read: $F/$dir/userspace_exits$msg"
+done <<'LIST'
+bad-user-empty|:1: empty file (expected the header line '# code name count')
+bad-user-header|:1: bad header '# code count' (expected '# code name count')
+bad-user-no-header|:1: expected the header line '# code name count' first
+bad-user-code|:3: bad code '64' (expected 0 to 63, or '-' for errors)
+bad-user-code-word|:3: bad code 'five' (expected 0 to 63, or '-' for errors)
+bad-user-name|:3: bad name 'HLT' (expected KVM_EXIT_ and capitals, digits or '_', at most 47 characters, or '-')
+bad-user-name-lower|:3: bad name 'KVM_EXIT_hlt' (expected KVM_EXIT_ and capitals, digits or '_', at most 47 characters, or '-')
+bad-user-duplicate|:4: duplicate code 5 (first on line 3)
+bad-user-after-error|:7: code line after the '- error' line (line 6), which comes after the codes
+bad-user-duplicate-error|:7: duplicate '- error' line (first on line 6)
+bad-user-dash|:6: code '-' is only for the '- error' line, not 'oops'
+bad-user-fields|:3: expected '<code> <name> <count>', '- error <count>' or 'other <count>', got 2 fields
+bad-user-count|:3: count '2x' is not an unsigned decimal number
+bad-user-overflow|:3: count '18446744073709551616' does not fit in 64 bits
+bad-user-sum-overflow|:3: sum of the counts overflows 64 bits
+bad-user-missing-other|:7: end of file without the 'other' line (file truncated?)
+bad-user-duplicate-other|:8: duplicate 'other' line (first on line 7)
+bad-user-after-other|:8: line after the 'other' line (which must be the last one, line 7)
+bad-user-nul|:2: NUL byte in column 11
+bad-user-crlf|:1: bad header '# code name count\x0d' (expected '# code name count')
+bad-user-truncated|:7: last line has no newline (file truncated?)
+bad-user-long-line|:3: line too long (more than 255 bytes)
+LIST
+run "$B" --root "$F/bad-user-code"
+check_rc 0
+tap "malformed userspace_exits: exit 5 naming file, line and what is wrong (22 kinds); read only with --userspace"
+
+run "$B" --root "$F/user" --userspace --json
+check_rc 0
+printf '%s\n' "$out" >"$T/uj"
+got=$(jq -c '.userspace_exits' "$T/uj")
+[ "$got" = '{"total":1010,"error":3,"other":0,"rows":[{"code":2,"name":"KVM_EXIT_IO","count":1000},{"code":5,"name":"KVM_EXIT_HLT","count":2},{"code":10,"name":"KVM_EXIT_INTR","count":1},{"code":50,"name":null,"count":4}]}' ] ||
+	bad "json: $got"
+python3 -m json.tool "$T/uj" >/dev/null || bad "python json.tool rejects it"
+run "$B" --root "$F/user" --json
+[ "$(printf '%s\n' "$out" | jq -c 'has("userspace_exits")')" = false ] || bad "without --userspace"
+run "$B" --root "$F/vmh/kvm_exits" --vm 1234-11 --per-vcpu --userspace --json
+got=$(printf '%s\n' "$out" | jq -c '[.counters.userspace_exits.total, [.vcpus[].counters.userspace_exits.total], .vcpus[1].counters.userspace_exits.error]')
+[ "$got" = '[84,[31,53],2]' ] || bad "vm json: $got"
+run "$B" --root "$F/user" --userspace --prometheus
+check_rc 0
+printf '%s\n' "$out" >"$T/up"
+got=$(prom_check "$T/up") || bad "format: $got"
+[ "$got" = $((64 + 6)) ] || bad "samples: $got"
+contains "$out" '# TYPE kvm_exits_userspace_total counter
+kvm_exits_userspace_total{reason="KVM_EXIT_IO",code="2",vendor="vmx"} 1000
+kvm_exits_userspace_total{reason="KVM_EXIT_HLT",code="5",vendor="vmx"} 2
+kvm_exits_userspace_total{reason="KVM_EXIT_INTR",code="10",vendor="vmx"} 1
+kvm_exits_userspace_total{reason="-",code="50",vendor="vmx"} 4
+kvm_exits_userspace_total{reason="error",code="-",vendor="vmx"} 3
+kvm_exits_userspace_total{reason="other",code="-",vendor="vmx"} 0' "prom"
+run "$B" --root "$F/vmh/kvm_exits" --vm 1234-11 --per-vcpu --userspace --prometheus
+contains "$out" 'kvm_exits_userspace_total{reason="error",code="-",vendor="vmx",vm="1234-11",vcpu="1"} 2' "prom"
+tap "--userspace --json: userspace_exits of total, error, other and rows by code (name null if none), per VM and vCPU; --prometheus: kvm_exits_userspace_total"
+
+run "$B" --root "$F/vmh/kvm_exits" --vm 1234 --per-vcpu --userspace
+check_rc 0
+check_out 'VM 1234-11
+CODE   NAME           COUNT    SHARE
+2      KVM_EXIT_IO       80   95.24%
+5      KVM_EXIT_HLT       1    1.19%
+10     KVM_EXIT_INTR      1    1.19%
+error                     2    2.38%
+other                     0    0.00%
+total                    84  100.00%
+
+VM 1234-11 vcpu0
+CODE   NAME           COUNT    SHARE
+2      KVM_EXIT_IO       30   96.77%
+10     KVM_EXIT_INTR      1    3.23%
+error                     0    0.00%
+other                     0    0.00%
+total                    31  100.00%
+
+VM 1234-11 vcpu1
+CODE   NAME          COUNT    SHARE
+2      KVM_EXIT_IO      50   94.34%
+5      KVM_EXIT_HLT      1    1.89%
+error                    2    3.77%
+other                    0    0.00%
+total                   53  100.00%'
+tap "--vm --per-vcpu --userspace: the VM's table, then each vCPU's"
+
+run "$B" --root "$F/user" --userspace --save "$T/u.snap"
+check_rc 0; check_out ""
+[ "$(head -1 "$T/u.snap")" = "kvmexit-read-snapshot 4" ] || bad "version: $(head -1 "$T/u.snap")"
+[ "$(sed -n '/^reason - other/,$p' "$T/u.snap")" = "reason - other 0
+userspace 2 KVM_EXIT_IO 1000
+userspace 5 KVM_EXIT_HLT 2
+userspace 10 KVM_EXIT_INTR 1
+userspace 50 - 4
+userspace - error 3
+userspace other 0
+userspace_sum 1010
+sum 2269
+end" ] || bad "snapshot: $(sed -n '/^reason - other/,$p' "$T/u.snap")"
+run "$B" --root "$F/user" --save "$T/u1.snap"
+[ "$(head -1 "$T/u1.snap")" = "kvmexit-read-snapshot 1" ] || bad "without --userspace: $(head -1 "$T/u1.snap")"
+run "$B" --root "$F/user" --diff "$T/u.snap" --userspace
+check_rc 0; contains "$out" ", 0 userspace exits" "diff"
+tap "--save --userspace: format 4, userspace lines and userspace_sum before sum; format 1 without"
+
+UDIFF="$S/user-a.snap -> $S/user-b.snap: 10.000 s, 607 userspace exits, 60.70 exits/s
+CODE   NAME                     DELTA    SHARE  RATE/s
+2      KVM_EXIT_IO                600   98.85%   60.00
+10     KVM_EXIT_INTR                4    0.66%    0.40
+17     KVM_EXIT_INTERNAL_ERROR      1    0.16%    0.10
+error                               0    0.00%    0.00
+other                               2    0.33%    0.20
+total                             607  100.00%   60.70"
+run "$B" --diff "$S/user-a.snap" "$S/user-b.snap" --userspace
+check_rc 0; check_out "$UDIFF"; check_err ""
+run "$B" --diff "$S/user-a.snap" "$S/user-b.snap" --userspace --json
+got=$(printf '%s\n' "$out" | jq -c '.userspace_exits')
+[ "$got" = '{"total":607,"per_second":60.7,"error":{"delta":0,"per_second":0,"reset":false},"other":{"delta":2,"per_second":0.2,"reset":false},"rows":[{"code":2,"name":"KVM_EXIT_IO","delta":600,"per_second":60,"reset":false},{"code":10,"name":"KVM_EXIT_INTR","delta":4,"per_second":0.4,"reset":false},{"code":17,"name":"KVM_EXIT_INTERNAL_ERROR","delta":1,"per_second":0.1,"reset":false}]}' ] ||
+	bad "json: $got"
+run "$B" --diff "$S/user-a.snap" "$S/user-reset.snap" --userspace
+check_rc 6; check_out ""
+check_err "kvmexit-read: refusing to diff $S/user-a.snap and $S/user-reset.snap:
+  5 counter(s) went down (counters reset in between?)
+use --force to diff them anyway"
+run "$B" --diff "$S/user-a.snap" "$S/user-reset.snap" --userspace --force
+check_rc 0
+check_out "$S/user-a.snap -> $S/user-reset.snap: 20.000 s, 10 userspace exits, 0.50 exits/s
+CODE           NAME                 DELTA    SHARE  RATE/s
+2              KVM_EXIT_IO (reset)     10  100.00%    0.50
+error (reset)                           0    0.00%    0.00
+other                                   0    0.00%    0.00
+total                                  10  100.00%    0.50"
+run "$B" --diff "$S/a.snap" "$S/user-b.snap" --userspace
+check_rc 6
+check_err "kvmexit-read: --userspace: $S/a.snap has no userspace exit table (save snapshots with --save FILE --userspace)"
+run "$B" --diff "$S/user-a.snap" "$S/user-b.snap"
+check_rc 0; contains "$out" "CODE  REASON  DELTA" "diff without --userspace"
+tap "--diff --userspace: deltas per code, rates, error, other; a reset refused, --force counts from it; a snapshot without the table: exit 6"
+
+run "$B" --diff "$S/vmh-a.snap" "$S/vmh-a.snap" --per-vcpu --userspace
+check_rc 0
+check_out "VM 1234-11: $S/vmh-a.snap -> $S/vmh-a.snap: 0.000 s, 0 userspace exits
+CODE   NAME  DELTA    SHARE  RATE/s
+error            0        -       -
+other            0        -       -
+total            0        -       -
+
+vcpu0: 0.000 s, 0 userspace exits
+CODE   NAME  DELTA    SHARE  RATE/s
+error            0        -       -
+other            0        -       -
+total            0        -       -
+
+vcpu1: 0.000 s, 0 userspace exits
+CODE   NAME  DELTA    SHARE  RATE/s
+error            0        -       -
+other            0        -       -
+total            0        -       -"
+tap "--diff --per-vcpu --userspace of VM snapshots: a table per vCPU"
+
+while IFS='|' read -r file msg; do
+	run "$B" --diff "$S/$file" "$S/user-b.snap" --userspace
+	check_rc 5
+	check_err "kvmexit-read: $S/$file$msg"
+done <<'LIST'
+hostile-user-sum.snap|:78: userspace_sum 1011 does not match the userspace lines, which add up to 1010 (file corrupted?)
+hostile-user-nosum.snap|:78: 'sum' line without a 'userspace_sum' line after the userspace lines
+hostile-user-dup.snap|:74: duplicate code 5 (first on line 73)
+LIST
+tap "bad format-4 snapshots with userspace tables: exit 5, names file and line"
+
+rm -rf "$T/uw"
+cp -r "$F/user" "$T/uw"
+run "$B" --root "$T/uw" --watch 0.05 --count 2 --userspace
+check_rc 0; check_err ""
+[ "$(printf '%s\n' "$out" | head -1)" = '  ELAPSED TABLE             EXITS     EXITS/s  TOP KEYS' ] || bad "header: $out"
+printf '%s\n' "$out" | tail -n +2 | awk '{ print $2 }' | tr '\n' ' ' | grep -qx 'userspace userspace ' || bad "lines: $out"
+sed 's/^2 KVM_EXIT_IO 1000$/2 KVM_EXIT_IO 1500/; s/^other 0$/other 2/' "$F/user/userspace_exits" >"$T/uw-after"
+: >"$T/wl"
+"$B" --root "$T/uw" --watch 0.05 --userspace --json >"$T/wl" 2>"$T/wl.err" &
+wpid=$!
+lines_at_least 1
+cp "$T/uw-after" "$T/uw/userspace_exits.new"
+mv "$T/uw/userspace_exits.new" "$T/uw/userspace_exits"
+lines_at_least $(($(wc -l <"$T/wl") + 2))
+kill $wpid
+{ wait $wpid; } 2>/dev/null
+out=$(head -n "$(wc -l <"$T/wl")" "$T/wl")
+[ -s "$T/wl.err" ] && bad "stderr: $(cat "$T/wl.err")"
+got=$(printf '%s\n' "$out" | jq -s -c '[(map(.userspace_exits.total) | add), (map(.userspace_exits.other.delta) | add),
+	(map(.userspace_exits.rows[]) | map({code, name, delta}))]')
+[ "$got" = '[502,2,[{"code":2,"name":"KVM_EXIT_IO","delta":500}]]' ] || bad "json lines: $got"
+cp "$F/user/userspace_exits" "$T/uw/userspace_exits"
+run "$B" --root "$T/uw" --userspace -- sh -c "cp '$T/uw-after' '$T/uw/userspace_exits'"
+check_rc 0
+got=$(printf '%s\n' "$err" | sed -n '2,6p' | awk '{ $NF = ""; print }')
+[ "$got" = "CODE NAME DELTA SHARE 
+2 KVM_EXIT_IO 500 99.60% 
+error 0 0.00% 
+other 2 0.40% 
+total 502 100.00% " ] || bad "report: $err"
+contains "$err" " s, 502 userspace exits, " "report"
+tap "--watch --userspace: a line per interval; --json: the deltas add up to the change; -- CMD --userspace: the command's deltas"
+
+while IFS='|' read -r args msg; do
+	# shellcheck disable=SC2086
+	run "$B" $args
+	check_rc 2
+	check_err "kvmexit-read: $msg
+Try 'kvmexit-read --help' for more information."
+done <<LIST
+--userspace --reset|--userspace only applies to printing the counters, --save, --diff, --watch and -- CMD, not to --reset
+--userspace --list-vms|--userspace only applies to printing the counters, --save, --diff, --watch and -- CMD, not to --list-vms
+--userspace --record f --interval 1|--userspace only applies to printing the counters, --save, --diff, --watch and -- CMD, not to --record
+--userspace --timeline f|--userspace only applies to printing the counters, --save, --diff, --watch and -- CMD, not to --timeline
+--userspace=1|--userspace takes no value
+LIST
+tap "--userspace usage errors: exit 2 with the reason"
 
 echo "1..$n"
 [ $failed = 0 ]

@@ -21,7 +21,10 @@ rm -f "$art"/*
 rm -f "$seeds"/*
 i=0
 for f in "$here"/fixtures/*/by_reason "$here"/fixtures/*/vendor \
-	"$here"/fixtures/*/total "$here"/fixtures/snapshots/*.snap; do
+	"$here"/fixtures/*/total "$here"/fixtures/*/by_msr \
+	"$here"/fixtures/*/by_io_port "$here"/fixtures/*/by_exception \
+	"$here"/fixtures/*/time_hist "$here"/fixtures/*/userspace_exits \
+	"$here"/fixtures/snapshots/*.snap; do
 	[ -f "$f" ] || continue
 	[ "$(wc -c <"$f")" -le 131072 ] || continue
 	i=$((i + 1))
@@ -29,7 +32,10 @@ for f in "$here"/fixtures/*/by_reason "$here"/fixtures/*/vendor \
 done
 # pairs of snapshots for the diff path
 for pair in a:b a:c-reset a:d-otherboot a:e-svm a:g-older time-a:time-b \
-	a:time-b vm-a:vm-b vm-b:vm-a vm-a:vm-other vm-novcpu:vm-b; do
+	a:time-b vm-a:vm-b vm-b:vm-a vm-a:vm-other vm-novcpu:vm-b \
+	detail-a:detail-b detail-a:detail-reset detail-b:detail-a \
+	hist-a:hist-b hist-b:hist-a time-a:hist-b vmh-a:vmh-a user-a:user-b \
+	user-a:user-reset; do
 	i=$((i + 1))
 	{ cat "$here/fixtures/snapshots/${pair%:*}.snap"; echo "--8<--"
 	  cat "$here/fixtures/snapshots/${pair#*:}.snap"; } >"$seeds/seed-$i"
@@ -39,6 +45,21 @@ for d in "$here"/fixtures/vm/kvm_exits "$here"/fixtures/vm-bad/kvm_exits \
 	"$here"/fixtures/bad-time-*; do
 	i=$((i + 1))
 	{ cat "$d/by_reason"; echo "--8<--"; cat "$d/time_by_reason"; } >"$seeds/seed-$i"
+done
+# a time file and its histograms, for the cross-check
+for d in "$here"/fixtures/hist "$here"/fixtures/hist-b "$here"/fixtures/bad-hist-*; do
+	i=$((i + 1))
+	{ cat "$d/time_by_reason"; echo "--8<--"; cat "$d/time_hist"; } >"$seeds/seed-$i"
+done
+# two userspace tables, for their deltas
+i=$((i + 1))
+{ cat "$here/fixtures/user/userspace_exits"; echo "--8<--"
+  cat "$here/fixtures/vmh/kvm/1234-11/userspace_exits"; } >"$seeds/seed-$i"
+# two detail tables of each kind, for their deltas
+for f in by_msr by_io_port by_exception; do
+	i=$((i + 1))
+	{ cat "$here/fixtures/detail/$f"; echo "--8<--"
+	  cat "$here/fixtures/detail-svm/$f"; } >"$seeds/seed-$i"
 done
 # a recording (and its marks), for the --timeline path
 i=$((i + 1))

@@ -22,7 +22,7 @@ make -s -C "$HERE/.." OUT="$OUT" install DESTDIR="$T/root" PREFIX=/opt/kx >"$T/l
 [ -x "$T/root/opt/kx/bin/kvmexit-read" ] || bad "no bin/kvmexit-read"
 [ -f "$T/root/opt/kx/share/man/man1/kvmexit-read.1" ] || bad "no man page"
 [ "$(stat -c %a "$T/root/opt/kx/share/man/man1/kvmexit-read.1" 2>/dev/null)" = 644 ] || bad "man page mode"
-[ "$("$T/root/opt/kx/bin/kvmexit-read" --version)" = "kvmexit-read $V (snapshot formats 1 and 2, JSON format 1)" ] ||
+[ "$("$T/root/opt/kx/bin/kvmexit-read" --version)" = "kvmexit-read $V (snapshot formats 1 to 4, JSON format 1)" ] ||
 	bad "installed binary does not run"
 grep -qx ".TH KVMEXIT-READ 1 [0-9-]* \"kvmexit-read $V\" \"User Commands\"" "$T/root/opt/kx/share/man/man1/kvmexit-read.1" ||
 	bad "installed man page does not say version $V"

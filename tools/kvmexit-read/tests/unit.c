@@ -12,12 +12,15 @@
 #include "buf.h"
 #include "cli.h"
 #include "counters.h"
+#include "detail.h"
 #include "diff.h"
 #include "err.h"
 #include "fileio.h"
+#include "hist.h"
 #include "jsonl.h"
 #include "linereader.h"
 #include "marks.h"
+#include "msr_names.h"
 #include "output.h"
 #include "parse.h"
 #include "probe.h"
@@ -25,9 +28,11 @@
 #include "snapshot.h"
 #include "tap.h"
 #include "timeline.h"
+#include "user.h"
 #include "vm.h"
 
 static struct kx_counters C;
+static struct kx_buf B2; /* scratch text */
 static struct kx_snapshot SA, SB;
 static struct kx_diff D;
 static struct kx_err E;
@@ -276,9 +281,11 @@ static void test_snapshot_errors(void)
 {
 	expect_snap_error("", "s:1: empty file, not a kvmexit-read snapshot");
 	expect_snap_error(EXAMPLE, "s:1: not a kvmexit-read snapshot");
-	expect_snap_error(edit("snapshot 1", "snapshot 3"),
-			  "s:1: unsupported snapshot format version '3' (this "
-			  "kvmexit-read reads versions 1 and 2)");
+	expect_snap_error(edit("snapshot 1", "snapshot 5"),
+			  "s:1: unsupported snapshot format version '5' (this "
+			  "kvmexit-read reads versions 1 to 4)");
+	expect_snap_error(edit("snapshot 1", "snapshot 0"),
+			  "s:1: unsupported snapshot format version '0'");
 	/* version 2 is a VM's snapshot: it must name the VM */
 	expect_snap_error(edit("snapshot 1", "snapshot 2"),
 			  "end of file: no 'scope' line in a version 2 snapshot");
@@ -500,7 +507,7 @@ static void test_table(void)
 	kx_table_diff(&D, "x", &b);
 	CHECKF(b.p && !strcmp(b.p, want_diff), "got:\n%s", b.p);
 	kx_buf_reset(&b);
-	kx_watch_line(&D, 1.5, &b);
+	kx_watch_line(&D, 1.5, 0, &b);
 	CHECKF(b.p && !strcmp(b.p, "    1.500        2,003      200.30  "
 				   "IO_INSTRUCTION 1,500, CPUID 500, "
 				   "EXTERNAL_INTERRUPT 3\n"),
@@ -2187,6 +2194,1562 @@ static void test_cli_record_timeline(void)
 		  "--busiest, --marks, --tsv and what they combine with");
 }
 
+/* --- detail tables: by_msr, by_io_port, by_exception ---------------------- */
+
+static struct kx_detail_table DT;
+
+static const char MSR_EX[] =
+	"# msr access count\n"
+	"0x0000001b read 400\n"
+	"0x000001a0 write 200\n"
+	"other 7\n";
+static const char IO_EX[] =
+	"# port size access count\n"
+	"0x010f 1 out 1000\n"
+	"0x0070 1 in 3\n"
+	"other 0\n";
+static const char EXC_EX[] =
+	"# vector name count\n"
+	"6 UD 300\n"
+	"14 PF 2\n"
+	"other 0\n";
+
+static int parse_det(enum kx_detail_kind k, const char *s, size_t len)
+{
+	memset(&E, 0, sizeof(E));
+	return kx_parse_detail(k, s, len, "f", &DT, &E);
+}
+
+#define PARSE_DET(k, s) parse_det(k, s, sizeof(s) - 1)
+
+/* kind k's parse of in[0..len) must fail with a message containing want */
+static void expect_det_error(enum kx_detail_kind k, const char *in,
+			     size_t len, const char *want)
+{
+	int r = parse_det(k, in, len);
+
+	CHECKF(r == KX_EXIT_BADINPUT && strstr(E.msg, want),
+	       "want '%s', got r=%d '%s'", want, r, E.msg);
+}
+
+#define DET_ERR(k, s, want) expect_det_error(k, s, sizeof(s) - 1, want)
+
+static void test_detail_parse(void)
+{
+	CHECK(PARSE_DET(KX_DET_MSR, MSR_EX) == 0);
+	CHECK(DT.kind == KX_DET_MSR && DT.n == 2 && DT.other == 7 &&
+	      DT.sum == 607 && DT.other_line == 4);
+	CHECK(DT.r[0].key == 0x1b && !DT.r[0].write && DT.r[0].count == 400 &&
+	      DT.r[0].lineno == 2);
+	CHECK(DT.r[1].key == 0x1a0 && DT.r[1].write && DT.r[1].count == 200);
+	CHECK(PARSE_DET(KX_DET_IO, IO_EX) == 0);
+	/* sorted by key: port 0x70 first */
+	CHECK(DT.n == 2 && DT.sum == 1003 && DT.r[0].key == 0x70 &&
+	      DT.r[0].size == 1 && !DT.r[0].write && DT.r[0].count == 3 &&
+	      DT.r[1].key == 0x10f && DT.r[1].write && DT.r[1].count == 1000);
+	CHECK(PARSE_DET(KX_DET_EXC, EXC_EX) == 0);
+	CHECK(DT.n == 2 && DT.sum == 302 && DT.r[0].key == 6 &&
+	      !strcmp(DT.r[0].name, "UD") && DT.r[1].key == 14 &&
+	      !strcmp(DT.r[1].name, "PF"));
+	tap_group("detail tables: the documented examples parse to exact "
+		  "values, rows sorted by key");
+
+	/* the parameter never set: a header and other 0 */
+	CHECK(PARSE_DET(KX_DET_MSR, "# msr access count\nother 0\n") == 0 &&
+	      DT.n == 0 && DT.sum == 0);
+	/* fields separated by runs of spaces, header words too */
+	CHECK(PARSE_DET(KX_DET_IO, "#  port size   access count\n"
+				   "  0xcf8  4  out  20  \n0x1 2 in 1\n"
+				   "other   5\n") == 0 &&
+	      DT.n == 2 && DT.r[0].key == 1 && DT.r[0].size == 2 &&
+	      DT.r[1].key == 0xcf8 && DT.r[1].size == 4 && DT.sum == 26);
+	/* same port and size, both directions */
+	CHECK(PARSE_DET(KX_DET_IO, "# port size access count\n0x70 1 out 1\n"
+				   "0x70 1 in 2\n0x70 2 in 3\nother 0\n") == 0 &&
+	      DT.n == 3 && !DT.r[0].write && DT.r[0].size == 1 &&
+	      DT.r[1].write && DT.r[2].size == 2);
+	CHECK(PARSE_DET(KX_DET_MSR, "# msr access count\n0xffffffff write 1\n"
+				    "0xC0000080 read 18446744073709551613\n"
+				    "other 1\n") == 0 &&
+	      DT.sum == UINT64_MAX && DT.r[0].key == 0xc0000080 &&
+	      DT.r[1].key == 0xffffffffu);
+	CHECK(PARSE_DET(KX_DET_EXC, "# vector name count\n0 DE 1\n31 - 2\n"
+				    "2 NMI 3\nother 0\n") == 0 &&
+	      DT.n == 3 && DT.r[2].key == 31 && !strcmp(DT.r[2].name, "-") &&
+	      !kx_detail_name(KX_DET_EXC, &DT.r[2]) &&
+	      !strcmp(kx_detail_name(KX_DET_EXC, &DT.r[1]), "NMI"));
+	tap_group("detail tables: no rows, runs of spaces, both directions, "
+		  "u64 sum, unnamed vectors");
+}
+
+static void test_detail_errors(void)
+{
+	char *many;
+	size_t i, o;
+
+	DET_ERR(KX_DET_MSR, "", "f:1: empty file (expected the header line "
+				"'# msr access count')");
+	DET_ERR(KX_DET_MSR, "0x0000001b read 400\nother 0\n",
+		"f:1: expected the header line '# msr access count' first");
+	DET_ERR(KX_DET_MSR, "# msr count access\nother 0\n",
+		"f:1: bad header '# msr count access' (expected '# msr access "
+		"count')");
+	DET_ERR(KX_DET_MSR, "# msr access count extra\nother 0\n",
+		"f:1: bad header");
+	DET_ERR(KX_DET_IO, "# msr access count\nother 0\n",
+		"(expected '# port size access count')");
+	DET_ERR(KX_DET_EXC, "#\nother 0\n", "f:1: bad header '#'");
+	DET_ERR(KX_DET_MSR, "# msr access count\n0x0000zz1b read 1\nother 0\n",
+		"f:2: bad MSR '0x0000zz1b' (expected 0x and 1 to 8 hex "
+		"digits)");
+	DET_ERR(KX_DET_MSR, "# msr access count\n0x000000001 read 1\nother 0\n",
+		"f:2: bad MSR '0x000000001'");
+	DET_ERR(KX_DET_MSR, "# msr access count\n0x read 1\nother 0\n",
+		"f:2: bad MSR '0x'");
+	DET_ERR(KX_DET_MSR, "# msr access count\n1b read 1\nother 0\n",
+		"f:2: bad MSR '1b'");
+	DET_ERR(KX_DET_MSR, "# msr access count\n0X1b read 1\nother 0\n",
+		"f:2: bad MSR '0X1b'");
+	DET_ERR(KX_DET_MSR, "# msr access count\n0x1b Read 1\nother 0\n",
+		"f:2: bad access 'Read' (expected read or write)");
+	DET_ERR(KX_DET_MSR, "# msr access count\n0x1b in 1\nother 0\n",
+		"f:2: bad access 'in' (expected read or write)");
+	DET_ERR(KX_DET_IO, "# port size access count\n0x70 1 read 1\nother 0\n",
+		"f:2: bad access 'read' (expected in or out)");
+	DET_ERR(KX_DET_IO, "# port size access count\n0x10000 1 in 1\nother 0\n",
+		"f:2: bad port '0x10000' (expected 0x and 1 to 4 hex digits)");
+	DET_ERR(KX_DET_IO, "# port size access count\n0x70 3 in 1\nother 0\n",
+		"f:2: bad size '3' (expected 1, 2 or 4)");
+	DET_ERR(KX_DET_IO, "# port size access count\n0x70 01 in 1\nother 0\n",
+		"f:2: bad size '01'");
+	DET_ERR(KX_DET_IO, "# port size access count\n0x70 8 in 1\nother 0\n",
+		"f:2: bad size '8'");
+	DET_ERR(KX_DET_EXC, "# vector name count\n32 XX 1\nother 0\n",
+		"f:2: bad vector '32' (expected 0 to 31)");
+	DET_ERR(KX_DET_EXC, "# vector name count\n-1 XX 1\nother 0\n",
+		"f:2: bad vector '-1'");
+	DET_ERR(KX_DET_EXC, "# vector name count\n0x6 UD 1\nother 0\n",
+		"f:2: bad vector '0x6'");
+	DET_ERR(KX_DET_EXC,
+		"# vector name count\n6 ABCDEFGHIJKLMNOP 1\nother 0\n",
+		"f:2: bad exception name 'ABCDEFGHIJKLMNOP' (1 to 15 "
+		"printable characters expected)");
+	DET_ERR(KX_DET_MSR, "# msr access count\n0x1b read 1\n"
+			    "0x0000001b read 2\nother 0\n",
+		"f:3: duplicate MSR 0x0000001b read (first on line 2)");
+	DET_ERR(KX_DET_IO, "# port size access count\n0x70 1 in 1\n"
+			   "0x0070 1 in 2\nother 0\n",
+		"f:3: duplicate port 0x0070 size 1 in (first on line 2)");
+	DET_ERR(KX_DET_EXC, "# vector name count\n6 UD 1\n6 XX 2\nother 0\n",
+		"f:3: duplicate vector 6 (first on line 2)");
+	DET_ERR(KX_DET_MSR, "# msr access count\n0x1b read 1\n",
+		"f:3: end of file without the 'other' line (file truncated?)");
+	DET_ERR(KX_DET_MSR, "# msr access count\n",
+		"f:2: end of file without the 'other' line");
+	DET_ERR(KX_DET_MSR, "# msr access count\nother 1\nother 1\n",
+		"f:3: duplicate 'other' line (first on line 2)");
+	DET_ERR(KX_DET_MSR, "# msr access count\nother 1\n0x1b read 1\n",
+		"f:3: line after the 'other' line (which must be the last one, "
+		"line 2)");
+	DET_ERR(KX_DET_MSR, "# msr access count\nother\n",
+		"f:2: expected 'other <count>'");
+	DET_ERR(KX_DET_MSR, "# msr access count\nother 1 2\n",
+		"f:2: expected 'other <count>'");
+	DET_ERR(KX_DET_MSR, "# msr access count\n0x1b read\nother 0\n",
+		"f:2: expected 3 fields '<msr> <access> <count>' or 'other "
+		"<count>', got 2");
+	DET_ERR(KX_DET_IO, "# port size access count\n0x70 in 1\nother 0\n",
+		"f:2: expected 4 fields '<port> <size> <access> <count>'");
+	DET_ERR(KX_DET_MSR, "# msr access count\n\nother 0\n",
+		"f:2: expected 3 fields");
+	DET_ERR(KX_DET_MSR, "# msr access count\n# again\nother 0\n",
+		"f:2: '#' line is only allowed as the first line (the "
+		"header)");
+	DET_ERR(KX_DET_MSR, "# msr access count\n0x1b read 1a\nother 0\n",
+		"f:2: count '1a' is not an unsigned decimal number");
+	DET_ERR(KX_DET_MSR, "# msr access count\n0x1b read 1\nother -1\n",
+		"f:3: count '-1' is not an unsigned decimal number");
+	DET_ERR(KX_DET_MSR, "# msr access count\n"
+			    "0x1b read 18446744073709551616\nother 0\n",
+		"f:2: count '18446744073709551616' does not fit in 64 bits");
+	DET_ERR(KX_DET_MSR, "# msr access count\n"
+			    "0x1b read 18446744073709551615\n0x1c read 1\n"
+			    "other 0\n",
+		"f:3: sum of the counts overflows 64 bits");
+	DET_ERR(KX_DET_MSR, "# msr access count\n"
+			    "0x1b read 18446744073709551615\nother 1\n",
+		"f:3: sum of the counts overflows 64 bits");
+	DET_ERR(KX_DET_MSR, "# msr access count\n0x1b read 1\r\nother 0\n",
+		"f:2: count '1\\x0d' is not an unsigned decimal number");
+	DET_ERR(KX_DET_MSR, "# msr access count\n0x1b re\0d 1\nother 0\n",
+		"f:2: NUL byte in column 8");
+	DET_ERR(KX_DET_MSR, "# msr access count\nother 0",
+		"f:2: last line has no newline (file truncated?)");
+	many = malloc(64 + (KX_DETAIL_ROWS_MAX + 1) * 24);
+	o = (size_t)sprintf(many, "# msr access count\n");
+	for (i = 0; i <= KX_DETAIL_ROWS_MAX; i++)
+		o += (size_t)sprintf(many + o, "0x%08zx read 1\n", i);
+	o += (size_t)sprintf(many + o, "other 0\n");
+	expect_det_error(KX_DET_MSR, many, o,
+			 "f:1026: too many rows (more than 1024)");
+	/* exactly the limit reads */
+	o = (size_t)sprintf(many, "# msr access count\n");
+	for (i = 0; i < KX_DETAIL_ROWS_MAX; i++)
+		o += (size_t)sprintf(many + o, "0x%08zx write 1\n", i);
+	o += (size_t)sprintf(many + o, "other 0\n");
+	CHECK(parse_det(KX_DET_MSR, many, o) == 0 &&
+	      DT.n == KX_DETAIL_ROWS_MAX && DT.sum == KX_DETAIL_ROWS_MAX);
+	free(many);
+	tap_group("detail tables: bad header, hex, access, size, vector, "
+		  "name, duplicate key, missing/duplicate other, fields, NUL, "
+		  "CR, counts and sums over 64 bits, too many rows are "
+		  "refused with file and line");
+}
+
+static void test_msr_names(void)
+{
+	size_t i, bad = 0;
+
+	CHECKF(kx_msr_name(0x1b) &&
+		       !strcmp(kx_msr_name(0x1b), "IA32_APICBASE"),
+	       "%s", kx_msr_name(0x1b));
+	CHECK(kx_msr_name(0xc0000080) &&
+	      !strcmp(kx_msr_name(0xc0000080), "EFER"));
+	CHECK(kx_msr_name(0x1a0) &&
+	      !strcmp(kx_msr_name(0x1a0), "IA32_MISC_ENABLE"));
+	/* one index, two names: the first in msr-index.h */
+	CHECK(kx_msr_name(0xc0000082) &&
+	      !strcmp(kx_msr_name(0xc0000082), "LSTAR"));
+	/* decimal values are bit numbers, not indexes: 0x1f has no name */
+	CHECK(!kx_msr_name(0x1f));
+	CHECK(!kx_msr_name(0x80b) && !kx_msr_name(0xffffffff));
+	CHECK(kx_msr_names_count > 400 && strlen(kx_msr_names_sha256) == 64);
+	CHECK(kx_msr_name(kx_msr_names[0].index) == kx_msr_names[0].name);
+	for (i = 0; i < kx_msr_names_count; i++) {
+		const char *n = kx_msr_names[i].name;
+
+		if ((i && kx_msr_names[i].index <= kx_msr_names[i - 1].index) ||
+		    !strncmp(n, "MSR_", 4) ||
+		    kx_check_word(n, strlen(n), 64) ||
+		    kx_msr_name(kx_msr_names[i].index) != n)
+			bad++;
+	}
+	CHECKF(bad == 0, "%zu bad entries", bad);
+	tap_group("MSR names: 0x1b IA32_APICBASE, 0xc0000080 EFER, the first "
+		  "name of an index, %zu entries sorted and found by lookup",
+		  kx_msr_names_count);
+}
+
+static void make_det_snapshot(struct kx_snapshot *s, const char *br,
+			      uint64_t boot_sec, const char *msr,
+			      const char *io, const char *exc)
+{
+	const char *text[KX_DET_KINDS] = { msr, io, exc };
+	int k;
+
+	make_snapshot(s, br, boot_sec);
+	s->det = calloc(1, sizeof(*s->det));
+	if (!s->det)
+		abort();
+	for (k = 0; k < KX_DET_KINDS; k++) {
+		if (!text[k])
+			continue;
+		CHECK(kx_parse_detail(k, text[k], strlen(text[k]), "f",
+				      &s->det->t[k], &E) == 0);
+		s->det->mask |= KX_DETAIL_BIT(k);
+	}
+}
+
+static const char DET_SNAP_TAIL[] =
+	"sum 2019\n"
+	"msr 0x0000001b read 400\n"
+	"msr 0x000001a0 write 200\n"
+	"msr other 7\n"
+	"msr_sum 607\n"
+	"io 0x0070 1 in 3\n"
+	"io 0x010f 1 out 1000\n"
+	"io other 0\n"
+	"io_sum 1003\n"
+	"exception 6 UD 300\n"
+	"exception 14 PF 2\n"
+	"exception other 0\n"
+	"exception_sum 302\n"
+	"end\n";
+
+/* SNAP_TEXT as format 3 with the three example tables */
+static const char *det_snap_text(void)
+{
+	static char out[4096];
+	const char *head = strchr(SNAP_TEXT, '\n') + 1;
+	const char *total = strstr(SNAP_TEXT, "total ");
+	const char *sum = strstr(SNAP_TEXT, "sum 2019\n");
+
+	snprintf(out, sizeof(out),
+		 "kvmexit-read-snapshot 3\n%.*sscope global\n%.*s%s",
+		 (int)(total - head), head, (int)(sum - total), total,
+		 DET_SNAP_TAIL);
+	return out;
+}
+
+static void expect_det_snap_error(const char *text, const char *want)
+{
+	int r;
+
+	kx_snapshot_release(&SB);
+	r = kx_snapshot_parse(text, strlen(text), "s", &SB, &E);
+	CHECKF(r == KX_EXIT_BADINPUT && strstr(E.msg, want) && !SB.det,
+	       "want '%s', got r=%d '%s'", want, r, E.msg);
+}
+
+static void test_detail_snapshot(void)
+{
+	const char *want = det_snap_text();
+	struct kx_buf b;
+	size_t i, len, bad_prefix = 0;
+
+	kx_snapshot_release(&SA);
+	make_det_snapshot(&SA, EXAMPLE, 1000, MSR_EX, IO_EX, EXC_EX);
+	CHECK(kx_snapshot_version(&SA) == 3);
+	kx_buf_init(&b);
+	kx_snapshot_format(&SA, &b);
+	CHECKF(b.p && !strcmp(b.p, want), "got:\n%s\nwant:\n%s", b.p, want);
+	kx_snapshot_release(&SB);
+	CHECK(kx_snapshot_parse(b.p, b.len, "s", &SB, &E) == 0);
+	CHECK(SB.det && SB.det->mask == KX_DETAIL_ALL && !SB.scope[0] &&
+	      SB.c.sum == 2019);
+	for (i = 0; SB.det && i < KX_DET_KINDS; i++)
+		CHECK(SB.det->t[i].n == SA.det->t[i].n &&
+		      SB.det->t[i].sum == SA.det->t[i].sum &&
+		      SB.det->t[i].other == SA.det->t[i].other &&
+		      SB.det->t[i].r[1].key == SA.det->t[i].r[1].key &&
+		      SB.det->t[i].r[1].count == SA.det->t[i].r[1].count);
+	/* only the MSR table: the others are absent, not empty */
+	kx_snapshot_release(&SA);
+	make_det_snapshot(&SA, EXAMPLE, 1000, MSR_EX, NULL, NULL);
+	kx_buf_reset(&b);
+	kx_snapshot_format(&SA, &b);
+	kx_snapshot_release(&SB);
+	CHECK(kx_snapshot_parse(b.p, b.len, "s", &SB, &E) == 0 && SB.det &&
+	      SB.det->mask == KX_DETAIL_BIT(KX_DET_MSR) &&
+	      !strstr(b.p, "io "));
+	/* no tables: format 1 as before */
+	kx_snapshot_release(&SA);
+	make_snapshot(&SA, EXAMPLE, 1000);
+	CHECK(kx_snapshot_version(&SA) == 1);
+	/* every proper prefix is refused, leaving nothing allocated */
+	len = strlen(want);
+	for (i = 0; i < len; i++) {
+		kx_snapshot_release(&SB);
+		if (kx_snapshot_parse(want, i, "s", &SB, &E) !=
+			    KX_EXIT_BADINPUT ||
+		    SB.det)
+			bad_prefix++;
+	}
+	CHECKF(bad_prefix == 0, "%zu prefixes accepted", bad_prefix);
+	kx_buf_free(&b);
+	tap_group("snapshot format 3: exact text of the detail tables, round "
+		  "trip, a table not read is absent, all %zu truncations "
+		  "refused",
+		  len);
+
+	expect_det_snap_error(edit_in(want, "snapshot 3", "snapshot 2"),
+			      "s:17: 'msr' line in a version 2 snapshot "
+			      "(detail tables need version 3)");
+	expect_det_snap_error(edit_in(want, "msr_sum 607", "msr_sum 608"),
+			      "s:20: msr_sum 608 does not match the msr lines, "
+			      "which add up to 607 (file corrupted?)");
+	expect_det_snap_error(edit_in(want, "msr_sum 607", "msr_sum x"),
+			      "s:20: bad msr_sum 'x'");
+	expect_det_snap_error(edit_in(want, "msr other 7\n",
+				      "msr 0x1b read 1\nmsr other 7\n"),
+			      "s:19: duplicate MSR 0x0000001b read (first on "
+			      "line 17)");
+	expect_det_snap_error(edit_in(want, "msr_sum 607\n",
+				      "msr 0x1c read 1\nmsr_sum 607\n"),
+			      "s:20: line after the 'other' line (which must "
+			      "be the last one, line 19)");
+	expect_det_snap_error(edit_in(want, "msr_sum 607\n",
+				      "msr other 1\nmsr_sum 607\n"),
+			      "s:20: duplicate 'other' line (first on line "
+			      "19)");
+	expect_det_snap_error(edit_in(want, "msr other 7\n", ""),
+			      "s:19: 'msr_sum' line before the 'msr other' "
+			      "line");
+	expect_det_snap_error(edit_in(want, "io_sum 1003\n", ""),
+			      "s:28: 'end' before the 'io_sum' line");
+	expect_det_snap_error(edit_in(want, "end\n", "msr other 1\nend\n"),
+			      "s:29: 'msr' line after the 'msr_sum' line (line "
+			      "20)");
+	expect_det_snap_error(edit_in(want, "scope global", "scope 12-3"),
+			      "s:17: 'msr' line in a snapshot of VM 12-3 (the "
+			      "MSR, I/O port and exception tables are "
+			      "global)");
+	expect_det_snap_error(edit_in(edit_in(want, "sum 2019\n", ""), "end\n",
+				      "sum 2019\nend\n"),
+			      "s:16: 'msr' line before the counters' 'sum' "
+			      "line");
+	expect_det_snap_error(edit_in(want, "io 0x0070 1 in 3",
+				      "io 0x0070 3 in 3"),
+			      "s:21: bad size '3'");
+	expect_det_snap_error(edit_in(want, "exception 6 UD 300",
+				      "exception 6 300"),
+			      "s:25: expected 'exception <vector> <name> "
+			      "<count>' or 'exception other <count>'");
+	expect_det_snap_error(edit_in(want, "msr_sum 607", "msr_sum 607 1"),
+			      "s:20: expected 'msr_sum VALUE'");
+	expect_det_snap_error(edit_in(want, "exception 14 PF 2",
+				      "exception 32 PF 2"),
+			      "s:26: bad vector '32'");
+	expect_det_snap_error(edit_in(want, "msr_sum", "msr_summ"),
+			      "s:20: unknown key 'msr_summ'");
+	tap_group("snapshot format 3: detail lines in a version 2 file or a "
+		  "VM's, sums, duplicates, order and bad rows are refused "
+		  "with file and line");
+}
+
+static const char MSR_LATER[] =
+	"# msr access count\n"
+	"0x0000001b read 900\n"
+	"0x000001a0 write 200\n"
+	"0x0000080b write 100\n"
+	"other 9\n";
+static const char MSR_RESET[] =
+	"# msr access count\n"
+	"0x0000080b write 5\n"
+	"0x0000001b read 10\n"
+	"other 0\n";
+static const char EXC_LATER[] =
+	"# vector name count\n"
+	"6 UD 400\n"
+	"14 PF 2\n"
+	"13 GP 5\n"
+	"other 0\n";
+
+static void test_detail_diff(void)
+{
+	const struct kx_detail_diff *t;
+	size_t idx[2 * KX_DETAIL_ROWS_MAX], n;
+	unsigned mx = KX_DETAIL_BIT(KX_DET_MSR) | KX_DETAIL_BIT(KX_DET_EXC);
+
+	kx_snapshot_release(&SA);
+	kx_snapshot_release(&SB);
+	make_det_snapshot(&SA, EXAMPLE, 1000, MSR_EX, IO_EX, EXC_EX);
+	make_det_snapshot(&SB, LATER, 1010, MSR_LATER, NULL, EXC_LATER);
+	kx_diff_release(&D);
+	CHECK(kx_diff(&SA, &SB, "a", "b", 0, &D, &E) == 0);
+	CHECKF(kx_diff_detail(&D, mx, "a", "b", 0, &E) == 0, "%s", E.msg);
+	CHECK(D.det && D.det->mask == mx && D.problems == 0);
+	t = &D.det->t[KX_DET_MSR];
+	/* by key: 0x1b +500, 0x1a0 +0, 0x80b new +100; other +2 */
+	CHECK(t->n == 3 && t->total == 602 && t->other == 2 &&
+	      !t->other_reset && !t->nreset);
+	CHECK(t->d[0].k.key == 0x1b && t->d[0].delta == 500 &&
+	      t->d[1].k.key == 0x1a0 && t->d[1].delta == 0 &&
+	      t->d[2].k.key == 0x80b && t->d[2].delta == 100 &&
+	      t->d[2].k.count == 100);
+	n = kx_detail_diff_sorted(t, idx);
+	CHECK(n == 2 && idx[0] == 0 && idx[1] == 2);
+	t = &D.det->t[KX_DET_EXC];
+	CHECK(t->n == 3 && t->total == 105 && t->d[0].k.key == 6 &&
+	      t->d[0].delta == 100 && t->d[1].k.key == 13 &&
+	      t->d[1].delta == 5 && !strcmp(t->d[1].k.name, "GP"));
+	tap_group("detail diff: deltas key by key, a key only in B counts "
+		  "from 0, other, the total");
+
+	/* a table that one side lacks */
+	kx_diff_release(&D);
+	CHECK(kx_diff(&SA, &SB, "a", "b", 0, &D, &E) == 0);
+	CHECKF(kx_diff_detail(&D, KX_DETAIL_BIT(KX_DET_IO), "a", "b", 1, &E) ==
+			       KX_EXIT_REFUSED &&
+		       !strcmp(E.msg, "--io: b has no I/O port table (save "
+				      "snapshots with --save FILE --io)"),
+	       "%s", E.msg);
+	kx_diff_release(&D);
+	CHECK(kx_diff(&SB, &SA, "b", "a", 1, &D, &E) == 0);
+	CHECK(kx_diff_detail(&D, KX_DETAIL_BIT(KX_DET_IO), "b", "a", 1, &E) ==
+		      KX_EXIT_REFUSED &&
+	      strstr(E.msg, "--io: b has no I/O port table"));
+
+	/* a reset in between: keys gone or lower, other lower */
+	kx_snapshot_release(&SB);
+	make_det_snapshot(&SB, EXAMPLE, 1010, MSR_RESET, IO_EX, EXC_EX);
+	kx_diff_release(&D);
+	CHECK(kx_diff(&SA, &SB, "a", "b", 1, &D, &E) == 0);
+	CHECK(kx_diff_detail(&D, KX_DETAIL_BIT(KX_DET_MSR), "a", "b", 0, &E) ==
+		      KX_EXIT_REFUSED &&
+	      strstr(E.msg, "refusing to diff a and b:\n  3 counter(s) went "
+			    "down (counters reset in between?)\nuse --force"));
+	kx_diff_release(&D);
+	CHECK(kx_diff(&SA, &SB, "a", "b", 1, &D, &E) == 0);
+	CHECK(kx_diff_detail(&D, KX_DETAIL_BIT(KX_DET_MSR), "a", "b", 1, &E) ==
+		      0 &&
+	      D.problems == KX_P_DECREASE);
+	t = &D.det->t[KX_DET_MSR];
+	/* 0x1b 400 -> 10 (reset, 10), 0x1a0 200 -> gone (reset, 0), 0x80b
+	 * new 5, other 7 -> 0 (reset, 0) */
+	CHECK(t->n == 3 && t->nreset == 3 && t->other_reset && t->other == 0 &&
+	      t->total == 15);
+	CHECK(t->d[0].reset && t->d[0].delta == 10 && t->d[1].reset &&
+	      t->d[1].delta == 0 && t->d[1].k.count == 0 && !t->d[2].reset &&
+	      t->d[2].delta == 5);
+	CHECK(kx_detail_diff_sorted(t, idx) == 2 && idx[0] == 0);
+	tap_group("detail diff: a table missing from one side is refused "
+		  "naming it; a reset (a key gone, a count or other lower) "
+		  "is refused, forced it counts from the reset");
+	kx_diff_release(&D);
+}
+
+static void test_detail_render(void)
+{
+	static const char want_msr[] =
+		"MSR         NAME              ACCESS  COUNT    SHARE\n"
+		"0x0000001b  IA32_APICBASE     read      400   65.90%\n"
+		"0x000001a0  IA32_MISC_ENABLE  write     200   32.95%\n"
+		"other                                     7    1.15%\n"
+		"total                                   607  100.00%\n";
+	static const char want_io[] =
+		"PORT    SIZE  ACCESS  COUNT    SHARE\n"
+		"0x010f  1     out     1,000   99.70%\n"
+		"0x0070  1     in          3    0.30%\n"
+		"other                     0    0.00%\n"
+		"total                 1,003  100.00%\n";
+	static const char want_exc[] =
+		"VECTOR  NAME  COUNT    SHARE\n"
+		"6       UD      300   99.34%\n"
+		"14      PF        2    0.66%\n"
+		"other             0    0.00%\n"
+		"total           302  100.00%\n";
+	static const char want_empty[] =
+		"MSR    NAME  ACCESS  COUNT    SHARE\n"
+		"other                    0        -\n"
+		"total                    0        -\n";
+	static const char want_diff[] =
+		"x: 10.000 s, 602 MSR exits, 60.20 exits/s\n"
+		"MSR         NAME           ACCESS  DELTA    SHARE  RATE/s\n"
+		"0x0000001b  IA32_APICBASE  read      500   83.06%   50.00\n"
+		"0x0000080b  -              write     100   16.61%   10.00\n"
+		"other                                  2    0.33%    0.20\n"
+		"total                                602  100.00%   60.20\n";
+	static const char want_reset[] =
+		"x: 10.000 s, 15 MSR exits, 1.50 exits/s\n"
+		"MSR            NAME           ACCESS        DELTA    SHARE  "
+		"RATE/s\n"
+		"0x0000001b     IA32_APICBASE  read (reset)     10   66.67%    "
+		"1.00\n"
+		"0x0000080b     -              write             5   33.33%    "
+		"0.50\n"
+		"other (reset)                                   0    0.00%    "
+		"0.00\n"
+		"total                                          15  100.00%    "
+		"1.50\n";
+	struct kx_buf b;
+
+	kx_buf_init(&b);
+	CHECK(PARSE_DET(KX_DET_MSR, MSR_EX) == 0);
+	kx_table_detail(&DT, &b);
+	CHECKF(b.p && !strcmp(b.p, want_msr), "got:\n%s", b.p);
+	kx_buf_reset(&b);
+	CHECK(PARSE_DET(KX_DET_IO, IO_EX) == 0);
+	kx_table_detail(&DT, &b);
+	CHECKF(b.p && !strcmp(b.p, want_io), "got:\n%s", b.p);
+	kx_buf_reset(&b);
+	CHECK(PARSE_DET(KX_DET_EXC, EXC_EX) == 0);
+	kx_table_detail(&DT, &b);
+	CHECKF(b.p && !strcmp(b.p, want_exc), "got:\n%s", b.p);
+	kx_buf_reset(&b);
+	CHECK(PARSE_DET(KX_DET_MSR, "# msr access count\nother 0\n") == 0);
+	kx_table_detail(&DT, &b);
+	CHECKF(b.p && !strcmp(b.p, want_empty), "got:\n%s", b.p);
+
+	kx_snapshot_release(&SA);
+	kx_snapshot_release(&SB);
+	make_det_snapshot(&SA, EXAMPLE, 1000, MSR_EX, IO_EX, EXC_EX);
+	make_det_snapshot(&SB, LATER, 1010, MSR_LATER, IO_EX, EXC_LATER);
+	kx_diff_release(&D);
+	CHECK(kx_diff(&SA, &SB, "a", "b", 0, &D, &E) == 0 &&
+	      kx_diff_detail(&D, KX_DETAIL_ALL, "a", "b", 0, &E) == 0);
+	kx_buf_reset(&b);
+	kx_table_detail_diff(&D, KX_DET_MSR, "x", &b);
+	CHECKF(b.p && !strcmp(b.p, want_diff), "got:\n%s", b.p);
+	kx_buf_reset(&b);
+	kx_watch_detail_header(&b);
+	kx_watch_detail_line(&D, KX_DET_MSR, 1.5, &b);
+	kx_watch_detail_line(&D, KX_DET_IO, 1.5, &b);
+	kx_watch_detail_line(&D, KX_DET_EXC, 1.5, &b);
+	CHECKF(b.p && !strcmp(b.p,
+			      "  ELAPSED TABLE             EXITS     EXITS/s  "
+			      "TOP KEYS\n"
+			      "    1.500 msr                 602       60.20  "
+			      "IA32_APICBASE read 500, 0x0000080b write 100, "
+			      "other 2\n"
+			      "    1.500 io                    0        0.00\n"
+			      "    1.500 exceptions          105       10.50  "
+			      "#UD 100, #GP 5\n"),
+	       "got:\n%s", b.p);
+	kx_buf_reset(&b);
+	kx_json_diff(&D, "a", "b", &b);
+	CHECKF(b.p && strstr(b.p, "\"reasons\":[{\"code\":\"0x001e\"") &&
+		       strstr(b.p,
+			      "],\"msr\":{\"total\":602,\"per_second\":60.20,"
+			      "\"other\":{\"delta\":2,\"per_second\":0.20,"
+			      "\"reset\":false},\"rows\":[{\"msr\":"
+			      "\"0x0000001b\",\"name\":\"IA32_APICBASE\","
+			      "\"access\":\"read\",\"delta\":500,"
+			      "\"per_second\":50.00,\"reset\":false},{\"msr\":"
+			      "\"0x0000080b\",\"name\":null,\"access\":"
+			      "\"write\",\"delta\":100,\"per_second\":10.00,"
+			      "\"reset\":false}]},\"io\":{\"total\":0,"
+			      "\"per_second\":0.00,\"other\":{\"delta\":0,"
+			      "\"per_second\":0.00,\"reset\":false},\"rows\":"
+			      "[]},\"exceptions\":{\"total\":105,"
+			      "\"per_second\":10.50,\"other\":{\"delta\":0,"
+			      "\"per_second\":0.00,\"reset\":false},\"rows\":"
+			      "[{\"vector\":6,\"name\":\"UD\",\"delta\":100,"
+			      "\"per_second\":10.00,\"reset\":false},"
+			      "{\"vector\":13,\"name\":\"GP\",\"delta\":5,"
+			      "\"per_second\":0.50,\"reset\":false}]}}\n"),
+	       "got:\n%s", b.p);
+
+	kx_snapshot_release(&SB);
+	make_det_snapshot(&SB, EXAMPLE, 1010, MSR_RESET, IO_EX, EXC_EX);
+	kx_diff_release(&D);
+	CHECK(kx_diff(&SA, &SB, "a", "b", 1, &D, &E) == 0 &&
+	      kx_diff_detail(&D, KX_DETAIL_BIT(KX_DET_MSR), "a", "b", 1, &E) ==
+		      0);
+	kx_buf_reset(&b);
+	kx_table_detail_diff(&D, KX_DET_MSR, "x", &b);
+	CHECKF(b.p && !strcmp(b.p, want_reset), "got:\n%s", b.p);
+	kx_buf_reset(&b);
+	kx_watch_detail_line(&D, KX_DET_MSR, 2, &b);
+	CHECKF(b.p && !strcmp(b.p, "    2.000 msr                  15        "
+				   "1.50  IA32_APICBASE read 10, 0x0000080b "
+				   "write 5 (counters reset)\n"),
+	       "got '%s'", b.p);
+	kx_buf_reset(&b);
+	kx_diff_describe(&D, "", 0, &b);
+	CHECKF(b.p && !strcmp(b.p, "3 counter(s) went down (counters reset "
+				   "in between?)\n"),
+	       "got '%s'", b.p);
+	kx_diff_release(&D);
+	kx_buf_free(&b);
+	tap_group("detail text: exact tables of the three kinds, diff table "
+		  "with rates and (reset) marks, watch lines, JSON deltas");
+}
+
+static void test_detail_json_prom(void)
+{
+	struct kx_buf b;
+
+	kx_buf_init(&b);
+	kx_snapshot_release(&SA);
+	make_det_snapshot(&SA, "0x000a CPUID 3\n- other 1\n", 1000, MSR_EX,
+			  IO_EX, "# vector name count\n6 UD 300\n21 - 1\n"
+				 "other 0\n");
+	kx_json_counters(&SA, "/r", &b);
+	CHECKF(b.p && strstr(b.p, "\"count\":1}],\"msr\":{\"total\":607,"
+				  "\"other\":7,\"rows\":[{\"msr\":\"0x0000001b\","
+				  "\"name\":\"IA32_APICBASE\",\"access\":"
+				  "\"read\",\"count\":400},{\"msr\":"
+				  "\"0x000001a0\",\"name\":\"IA32_MISC_ENABLE\","
+				  "\"access\":\"write\",\"count\":200}]},\"io\":"
+				  "{\"total\":1003,\"other\":0,\"rows\":[{"
+				  "\"port\":\"0x0070\",\"size\":1,\"access\":"
+				  "\"in\",\"count\":3},{\"port\":\"0x010f\","
+				  "\"size\":1,\"access\":\"out\",\"count\":"
+				  "1000}]},\"exceptions\":{\"total\":301,"
+				  "\"other\":0,\"rows\":[{\"vector\":6,\"name\":"
+				  "\"UD\",\"count\":300},{\"vector\":21,"
+				  "\"name\":null,\"count\":1}]}}\n"),
+	       "got:\n%s", b.p);
+	kx_buf_reset(&b);
+	kx_prom_counters(&SA, &b);
+	CHECKF(b.p && strstr(b.p, "vendor=\"vmx\"} 1\n"
+				  "# HELP kvm_exits_msr_total KVM VM exits of "
+				  "MSR accesses") &&
+		       strstr(b.p,
+			      "# TYPE kvm_exits_msr_total counter\n"
+			      "kvm_exits_msr_total{msr=\"0x0000001b\",name="
+			      "\"IA32_APICBASE\",access=\"read\",vendor="
+			      "\"vmx\"} 400\n"
+			      "kvm_exits_msr_total{msr=\"0x000001a0\",name="
+			      "\"IA32_MISC_ENABLE\",access=\"write\",vendor="
+			      "\"vmx\"} 200\n"
+			      "kvm_exits_msr_total{msr=\"other\",vendor="
+			      "\"vmx\"} 7\n# HELP kvm_exits_io_total ") &&
+		       strstr(b.p,
+			      "# TYPE kvm_exits_io_total counter\n"
+			      "kvm_exits_io_total{port=\"0x0070\",size=\"1\","
+			      "access=\"in\",vendor=\"vmx\"} 3\n"
+			      "kvm_exits_io_total{port=\"0x010f\",size=\"1\","
+			      "access=\"out\",vendor=\"vmx\"} 1000\n"
+			      "kvm_exits_io_total{port=\"other\",vendor="
+			      "\"vmx\"} 0\n") &&
+		       strstr(b.p,
+			      "# TYPE kvm_exits_exception_total counter\n"
+			      "kvm_exits_exception_total{vector=\"6\",name="
+			      "\"UD\",vendor=\"vmx\"} 300\n"
+			      "kvm_exits_exception_total{vector=\"21\","
+			      "vendor=\"vmx\"} 1\n"
+			      "kvm_exits_exception_total{vector=\"other\","
+			      "vendor=\"vmx\"} 0\n"),
+	       "got:\n%s", b.p);
+	/* without tables: as before */
+	kx_snapshot_release(&SA);
+	make_snapshot(&SA, "0x000a CPUID 3\n- other 1\n", 1000);
+	kx_buf_reset(&b);
+	kx_prom_counters(&SA, &b);
+	CHECK(b.p && !strstr(b.p, "msr") && !strstr(b.p, "io_total"));
+	kx_buf_reset(&b);
+	kx_json_counters(&SA, "/r", &b);
+	CHECK(b.p && strstr(b.p, "\"count\":1}]}\n"));
+	kx_buf_free(&b);
+	tap_group("detail JSON and Prometheus: exact rows by key, null and "
+		  "absent names, the other series, nothing without tables");
+}
+
+static void test_detail_cli(void)
+{
+	static const char *const usage[] = {
+		"--msr --reset", "--io --list-vms", "--exceptions --record f "
+		"--interval 1", "--msr --timeline f", "--msr --vm 12",
+		"--io --vm 12 --per-vcpu", "--msr --diff a --per-vcpu",
+		"--msr=1", "--param-dir", "--param-dir=",
+	};
+	char dir[4096];
+	struct kx_opts o;
+	size_t i;
+
+	for (i = 0; i < sizeof(usage) / sizeof(*usage); i++)
+		CHECKF(cli(usage[i], &o) == KX_EXIT_USAGE, "'%s' -> '%s'",
+		       usage[i], E.msg);
+	CHECKF(cli("--reset --io", &o) == KX_EXIT_USAGE &&
+		       !strcmp(E.msg, "--io only applies to printing the "
+				      "counters, --save, --diff, --watch and "
+				      "-- CMD, not to --reset"),
+	       "%s", E.msg);
+	CHECKF(cli("--exceptions --vm 12", &o) == KX_EXIT_USAGE &&
+		       !strcmp(E.msg, "--exceptions does not apply to --vm "
+				      "(the MSR, I/O port and exception "
+				      "tables are global)"),
+	       "%s", E.msg);
+	CHECK(cli("", &o) == 0 && !o.detail &&
+	      (getenv(KX_PARAM_DIR_ENV) ||
+	       !strcmp(o.param_dir, "/sys/module/kvm/parameters")));
+	CHECK(cli("--msr --exceptions", &o) == 0 &&
+	      o.detail == (KX_DETAIL_BIT(KX_DET_MSR) |
+			   KX_DETAIL_BIT(KX_DET_EXC)));
+	CHECK(cli("--io --msr --io --save x", &o) == 0 &&
+	      o.mode == KX_MODE_SAVE &&
+	      o.detail == (KX_DETAIL_BIT(KX_DET_MSR) |
+			   KX_DETAIL_BIT(KX_DET_IO)));
+	CHECK(cli("--msr --io --exceptions --diff a b --force", &o) == 0 &&
+	      o.detail == KX_DETAIL_ALL);
+	CHECK(cli("--msr --watch 1", &o) == 0 && cli("--io -- x", &o) == 0 &&
+	      cli("--io --prometheus", &o) == 0);
+	CHECK(cli("--param-dir /p --msr", &o) == 0 &&
+	      !strcmp(o.param_dir, "/p"));
+	snprintf(dir, sizeof(dir), "%.*sfixtures/params-on",
+		 (int)(strrchr(__FILE__, '/') ? strrchr(__FILE__, '/') -
+						__FILE__ + 1 : 0),
+		 __FILE__);
+	CHECK(kx_detail_param(dir) == 1);
+	memcpy(strrchr(dir, '-'), "-off", 5);
+	CHECK(kx_detail_param(dir) == 0);
+	CHECK(kx_detail_param("/nonexistent") == -1);
+	tap_group("command line: --msr, --io, --exceptions, --param-dir and "
+		  "what they combine with; the exit_stats_detail parameter");
+}
+
+/* --- handling-time histograms and returns to userspace -------------------- */
+
+/* a time_hist line: code, name, min_ns and the buckets of the n pairs
+ * (bucket, count) */
+static void hist_line(struct kx_buf *b, const char *code, const char *name,
+		      unsigned long long min, const int *pairs, int n)
+{
+	int bk[KX_HIST_BUCKETS] = { 0 }, i;
+
+	for (i = 0; i < n; i++)
+		bk[pairs[2 * i]] = pairs[2 * i + 1];
+	kx_buf_printf(b, "%-6s %-28s %llu", code, name, min);
+	for (i = 0; i < KX_HIST_BUCKETS; i++)
+		kx_buf_printf(b, " %d", bk[i]);
+	kx_buf_putc(b, '\n');
+}
+
+/* the histograms of EXAMPLE and TIMES: CPUID and IO_INSTRUCTION have rows,
+ * EXTERNAL_INTERRUPT and EPT_VIOLATION are in other */
+static const char *hist_text(void)
+{
+	static const int cpuid[] = { 1, 600, 2, 390, 3, 10 };
+	static const int io[] = { 2, 90, 3, 100, 4, 300, 5, 400, 6, 90, 8, 5,
+				  11, 5 };
+	static const int other[] = { 2, 10, 3, 4, 4, 2, 5, 1, 14, 1 };
+	static struct kx_buf b;
+
+	if (b.p)
+		return b.p;
+	kx_buf_init(&b);
+	kx_buf_printf(&b, "# code name min_ns %s\n", kx_hist_edges_text());
+	hist_line(&b, "0x000a", "CPUID", 300, cpuid, 3);
+	hist_line(&b, "0x001e", "IO_INSTRUCTION", 900, io, 7);
+	hist_line(&b, "-", "other", 500, other, 5);
+	return b.p;
+}
+
+/* parses t as the histograms of EXAMPLE and TIMES into C */
+static int parse_hist(const char *t)
+{
+	kx_counters_release(&C);
+	if (parse_times(TIMES))
+		return -1;
+	memset(&E, 0, sizeof(E));
+	return kx_parse_hist(t, strlen(t), "h", &C, &E);
+}
+
+static void expect_hist_error(const char *t, const char *want)
+{
+	int r = parse_hist(t);
+
+	CHECKF(r == KX_EXIT_BADINPUT && strstr(E.msg, want),
+	       "want '%s', got r=%d '%s'", want, r, E.msg);
+	CHECK(!C.hist);
+}
+
+/* hist_text() with the first old replaced by new */
+static char *edit_hist(const char *old, const char *new)
+{
+	return edit_in(hist_text(), old, new);
+}
+
+static void test_hist_parse(void)
+{
+	const struct kx_hist_row *r;
+	uint64_t v, b[KX_HIST_BUCKETS], n, mn;
+	int racy;
+
+	CHECKF(parse_hist(hist_text()) == 0, "%s", E.msg);
+	CHECK(C.hist && C.hist->n == 3 && C.hist->total == 2008);
+	r = kx_hist_row_of(C.hist, 2); /* CPUID */
+	CHECK(r && r->code == 0xa && !strcmp(r->name, "CPUID") &&
+	      r->min == 300 && r->count == 1000 && r->b[1] == 600 &&
+	      r->b[2] == 390 && r->b[3] == 10 && r->lineno == 2);
+	r = kx_hist_row_of(C.hist, 4); /* IO_INSTRUCTION */
+	CHECK(r && r->count == 990 && r->b[11] == 5 && r->reason == 4);
+	CHECK(!kx_hist_row_of(C.hist, 1) && !kx_hist_row_of(C.hist, 6));
+	r = kx_hist_other(C.hist);
+	CHECK(r && r->is_other && r->count == 18 && r->min == 500 &&
+	      r->b[14] == 1);
+	CHECK(kx_hist_check_times(&C, &C, "h", "t", &racy, &E) == 0 && !racy);
+	kx_hist_other_times(&C, &v, &n, &mn);
+	CHECK(v == 4100000 && n == 17000 + 4100000 && mn == 18);
+	kx_hist_all(C.hist, b, &n, &mn);
+	CHECK(n == 2008 && mn == 300 && b[2] == 390 + 90 + 10);
+	/* only the other line, runs of spaces, no alignment */
+	CHECK(parse_times(TIMES) == 0);
+	kx_buf_reset(&B2);
+	kx_buf_printf(&B2, "#   code name   min_ns %s  \n", kx_hist_edges_text());
+	kx_buf_puts(&B2, "  -  other 0");
+	for (n = 0; n < KX_HIST_BUCKETS; n++)
+		kx_buf_puts(&B2, "   0");
+	kx_buf_puts(&B2, "\n");
+	CHECKF(kx_parse_hist(B2.p, B2.len, "h", &C, &E) == 0, "%s", E.msg);
+	CHECK(C.hist->n == 1 && C.hist->total == 0);
+	/* the edges */
+	CHECK(kx_hist_upper(0) == 256 && kx_hist_lower(0) == 0 &&
+	      kx_hist_lower(1) == 256 && kx_hist_upper(1) == 512 &&
+	      kx_hist_upper(22) == 1073741824ull &&
+	      kx_hist_lower(23) == 1073741824ull &&
+	      kx_hist_upper(23) == UINT64_MAX);
+	kx_counters_release(&C);
+	tap_group("time_hist: rows matched to their reasons, sums, the other "
+		  "line, the edges; runs of spaces");
+}
+
+static void test_hist_errors(void)
+{
+	char *long_line;
+
+	expect_hist_error("", "h:1: empty file (expected the header line '# "
+			      "code name min_ns 256 512 ");
+	expect_hist_error(edit_hist("# code", "  code"),
+			  "h:1: expected the header line '# code name min_ns");
+	expect_hist_error(edit_hist("min_ns", "min"),
+			  "h:1: bad header: 'min' where 'min_ns' is expected");
+	expect_hist_error(edit_hist(" name min_ns", ""),
+			  "h:1: bad header: '256' where 'name' is expected");
+	expect_hist_error(edit_hist(" 256 ", " 255 "),
+			  "h:1: bad header: the edge of bucket 0 is '255', "
+			  "expected 256");
+	expect_hist_error(edit_hist(" +Inf", " inf"),
+			  "h:1: bad header: the edge of bucket 23 is 'inf', "
+			  "expected +Inf");
+	expect_hist_error(edit_hist(" +Inf", ""),
+			  "h:1: bad header: 23 bucket edges, expected 24");
+	expect_hist_error(edit_hist(" +Inf", " +Inf 1"),
+			  "h:1: bad header: more than 24 bucket edges");
+	expect_hist_error(edit_hist("-      other", "# x\n-      other"),
+			  "h:4: '#' line is only allowed as the first line");
+	expect_hist_error(edit_hist("300 0 600", "300 600"),
+			  "h:2: expected 27 fields '<code> <name> <min_ns>' and "
+			  "24 bucket counts, got 26");
+	expect_hist_error(edit_hist("0x000a", "0x000x"),
+			  "h:2: bad code '0x000x' (expected 0x and 4 to 16 hex");
+	expect_hist_error(edit_hist("0x000a", "0x0009"),
+			  "h:2: code 0x0009 (CPUID) is not a reason of "
+			  "by_reason (files out of step?)");
+	expect_hist_error(edit_hist("0x000a CPUID ", "0x000a CPUIDX"),
+			  "h:2: reason 'CPUIDX' where by_reason has 'CPUID' for "
+			  "code 0x000a");
+	expect_hist_error(edit_hist("0x001e IO_INSTRUCTION ",
+				    "0x0001 EXTERNAL_INTERRUPT "),
+			  "h:3: EXTERNAL_INTERRUPT after CPUID: not in the order "
+			  "of by_reason");
+	expect_hist_error(edit_hist("0x001e IO_INSTRUCTION ",
+				    "0x000a CPUID          "),
+			  "h:3: duplicate code 0x000a (first on line 2)");
+	expect_hist_error(edit_hist("300 0 600", "300 0 6x0"),
+			  "h:2: bucket 1 count '6x0' is not an unsigned decimal");
+	expect_hist_error(edit_hist("300 0 600", "18446744073709551616 0 600"),
+			  "h:2: min_ns '18446744073709551616' does not fit in "
+			  "64 bits");
+	expect_hist_error(edit_hist("300 0 600", "300 18446744073709551615 600"),
+			  "h:2: sum of the buckets overflows 64 bits");
+	expect_hist_error(edit_hist("300 0 600", "300 18446744073709550615 600"),
+			  "h:3: sum of the buckets of all lines overflows 64 "
+			  "bits");
+	expect_hist_error(edit_hist("-      other", "0x0000 other"),
+			  "h:4: the 'other' line must have code '-'");
+	expect_hist_error(edit_hist("0x000a CPUID ", "-      CPUID "),
+			  "h:2: code '-' is only for the 'other' line, not "
+			  "'CPUID'");
+	expect_hist_error(edit_hist("-      other", "0x0030 EPT_VIOLATION"),
+			  "h:5: end of file without the 'other' line");
+	expect_hist_error(edit_hist("0x000a CPUID ", "-      other "),
+			  "h:3: line after the 'other' line (which must be the "
+			  "last one, line 2)");
+	expect_hist_error(edit_hist("0x001e IO_INSTRUCTION ", "-      other "),
+			  "h:4: duplicate 'other' line (first on line 3)");
+	expect_hist_error(edit_hist("CPUID", "CP\tID"),
+			  "h:2: bad reason name 'CP\\x09ID'");
+	expect_hist_error(edit_hist("\n0x000a", "\r\n0x000a"),
+			  "h:1: bad header: the edge of bucket 23 is "
+			  "'+Inf\\x0d', expected +Inf");
+	CHECK(parse_hist(hist_text()) == 0);
+	{
+		const char *t = hist_text();
+
+		CHECK(parse_times(TIMES) == 0);
+		CHECK(kx_parse_hist(t, strlen(t) - 1, "h", &C, &E) ==
+			      KX_EXIT_BADINPUT &&
+		      strstr(E.msg, "h:4: last line has no newline") &&
+		      !C.hist);
+		CHECK(kx_parse_hist("# c\0de", 7, "h", &C, &E) ==
+			      KX_EXIT_BADINPUT &&
+		      strstr(E.msg, "h:1: NUL byte in column 4"));
+	}
+	/* a line of up to 1023 bytes, not more */
+	{
+		const char *t = hist_text(), *l = strstr(t, "0x000a");
+		size_t len = (size_t)(strchr(l, '\n') - l);
+
+		long_line = malloc(strlen(t) + 1024);
+		if (!long_line)
+			abort();
+		snprintf(long_line, strlen(t) + 1024, "%.*s0x000a%*s%s",
+			 (int)(l - t), t, (int)(1023 - len), "", l + 6);
+		CHECKF(parse_hist(long_line) == 0, "%s", E.msg);
+		snprintf(long_line, strlen(t) + 1024, "%.*s0x000a%*s%s",
+			 (int)(l - t), t, (int)(1024 - len), "", l + 6);
+		expect_hist_error(long_line,
+				  "h:2: line too long (more than 1023 bytes)");
+	}
+	free(long_line);
+	kx_counters_release(&C);
+	tap_group("time_hist: header and bucket edges, fields, codes and "
+		  "names of by_reason in its order, numbers, sums, the other "
+		  "line, NUL, CR, truncation: FILE:LINE and what is wrong");
+}
+
+static void test_hist_quantile(void)
+{
+	uint64_t b[KX_HIST_BUCKETS] = { 0 }, v;
+
+	b[1] = 600;
+	b[2] = 390;
+	b[3] = 10;
+	/* CPUID: p50 in (256, 512], p90 in (512, 1024], p99 at 1024 */
+	CHECK(kx_hist_quantile(b, 1000, 300, 2000, 0.5, &v) && v == 469);
+	CHECK(kx_hist_quantile(b, 1000, 300, 2000, 0.9, &v) && v == 906);
+	CHECK(kx_hist_quantile(b, 1000, 300, 2000, 0.99, &v) && v == 1024);
+	CHECK(kx_hist_quantile(b, 1000, 300, 2000, 1, &v) && v == 2000);
+	/* clamped into [min, max] */
+	CHECK(kx_hist_quantile(b, 1000, 480, 2000, 0.5, &v) && v == 480);
+	CHECK(kx_hist_quantile(b, 1000, 300, 900, 0.99, &v) && v == 900);
+	CHECK(!kx_hist_quantile(b, 0, 0, 0, 0.5, &v));
+	/* the first bucket from 0, the last up to max */
+	memset(b, 0, sizeof(b));
+	b[0] = 4;
+	CHECK(kx_hist_quantile(b, 4, 0, 256, 0.5, &v) && v == 128);
+	CHECK(kx_hist_quantile(b, 4, 100, 256, 0.25, &v) && v == 100);
+	memset(b, 0, sizeof(b));
+	b[23] = 2;
+	CHECK(kx_hist_quantile(b, 2, 2000000000ull, 3073741824ull, 0.5, &v) &&
+	      v == 2073741824ull);
+	/* max below the last bucket's edge (files read apart): max */
+	CHECK(kx_hist_quantile(b, 2, 0, 5, 0.99, &v) && v == 5);
+	/* u64 extremes */
+	CHECK(kx_hist_quantile(b, 2, 0, UINT64_MAX, 1, &v) && v == UINT64_MAX);
+	b[23] = UINT64_MAX;
+	CHECK(kx_hist_quantile(b, UINT64_MAX, 0, UINT64_MAX, 0.5, &v) &&
+	      v > 1073741824ull);
+	tap_group("quantile estimates: the bucket reaching q * count, linear "
+		  "between its edges (0 below the first, max above the last), "
+		  "clamped into [min, max]");
+}
+
+static void test_hist_check_times(void)
+{
+	struct kx_counters *t2 = calloc(1, sizeof(*t2));
+	int racy;
+
+	if (!t2)
+		abort();
+	CHECK(parse_hist(hist_text()) == 0);
+	/* the same moment: equalities */
+	memcpy(t2, &C, sizeof(*t2));
+	t2->hist = NULL;
+	t2->r[2].tcount = 1001; /* CPUID timed once more after the read */
+	t2->r[2].tns += 400;
+	t2->tcount_sum++;
+	t2->tns_sum += 400;
+	CHECKF(kx_hist_check_times(&C, t2, "h", "t", &racy, &E) == 0 && racy,
+	       "%s", E.msg);
+	C.hist->r[0].count++;
+	C.hist->r[0].b[1]++;
+	C.hist->total++;
+	CHECK(kx_hist_check_times(&C, t2, "h", "t", &racy, &E) == 0 && racy);
+	CHECK(kx_hist_check_times(&C, &C, "h", "t", &racy, &E) ==
+		      KX_EXIT_BADINPUT && !racy &&
+	      !strcmp(E.msg, "h:2: CPUID: the buckets add up to 1001 timed "
+			     "exits, but t has 1000 (the files disagree)"));
+	C.hist->r[0].count++;
+	C.hist->r[0].b[1]++;
+	C.hist->total++;
+	CHECK(kx_hist_check_times(&C, t2, "h", "t", &racy, &E) ==
+		      KX_EXIT_BADINPUT && racy &&
+	      !strcmp(E.msg, "h:2: CPUID: the buckets add up to 1002 timed "
+			     "exits, but t had 1000 before and 1001 after (the "
+			     "files disagree)"));
+	CHECK(parse_hist(hist_text()) == 0);
+	C.hist->r[2].count--;
+	C.hist->r[2].b[14]--;
+	C.hist->total--;
+	CHECK(kx_hist_check_times(&C, &C, "h", "t", &racy, &E) ==
+		      KX_EXIT_BADINPUT &&
+	      !strcmp(E.msg, "h:4: the buckets of all lines add up to 2007 "
+			     "timed exits, but t has 2008 (the files "
+			     "disagree)"));
+	/* min_ns above the average, the average above max_ns */
+	CHECK(parse_hist(hist_text()) == 0);
+	C.hist->r[0].min = 501;
+	CHECK(kx_hist_check_times(&C, &C, "h", "t", &racy, &E) ==
+		      KX_EXIT_BADINPUT &&
+	      !strcmp(E.msg, "h:2: CPUID: min_ns 501 above the average of t, "
+			     "500 (total_ns 500000 / count 1000; the files "
+			     "disagree)"));
+	C.hist->r[0].min = 300;
+	C.r[2].tmax = 499;
+	CHECK(kx_hist_check_times(&C, &C, "h", "t", &racy, &E) ==
+		      KX_EXIT_BADINPUT &&
+	      !strcmp(E.msg, "t: CPUID: the average 500 (total_ns 500000 / "
+			     "count 1000) is above max_ns 499"));
+	/* read apart: no min check of a reason that moved */
+	memcpy(t2, &C, sizeof(*t2));
+	t2->hist = NULL;
+	t2->r[2].tns++;
+	C.hist->r[0].min = 501;
+	CHECK(kx_hist_check_times(&C, t2, "h", "t", &racy, &E) == 0 && racy);
+	free(t2);
+	kx_counters_release(&C);
+	tap_group("time_hist against time_by_reason read before and after it: "
+		  "each line's count between its two counts, the total too, "
+		  "min <= average <= max of one moment; both files named");
+}
+
+/* a snapshot of EXAMPLE and TIMES with the histograms at boot time boot */
+static void make_hist_snapshot(struct kx_snapshot *s, uint64_t boot,
+			       const char *hist)
+{
+	make_snapshot(s, EXAMPLE, boot);
+	CHECK(kx_parse_times(TIMES, strlen(TIMES), "t", &s->c, &E) == 0);
+	CHECKF(kx_parse_hist(hist, strlen(hist), "h", &s->c, &E) == 0, "%s",
+	       E.msg);
+}
+
+static const char USER_EX[] =
+	"# code name count\n"
+	"2 KVM_EXIT_IO 1000\n"
+	"5 KVM_EXIT_HLT 2\n"
+	"10 KVM_EXIT_INTR 1\n"
+	"- error 3\n"
+	"other 0\n";
+
+static int parse_user(const char *t)
+{
+	kx_counters_release(&C);
+	memset(&E, 0, sizeof(E));
+	return kx_parse_user(t, strlen(t), "u", &C, &E);
+}
+
+static void expect_user_error(const char *t, const char *want)
+{
+	int r = parse_user(t);
+
+	CHECKF(r == KX_EXIT_BADINPUT && strstr(E.msg, want),
+	       "want '%s', got r=%d '%s'", want, r, E.msg);
+	CHECK(!C.user);
+}
+
+static void test_user(void)
+{
+	const struct kx_user *u;
+	struct kx_user_diff d;
+	struct kx_user *a;
+
+	CHECKF(parse_user(USER_EX) == 0, "%s", E.msg);
+	u = C.user;
+	CHECK(u && u->present == ((1ull << 2) | (1ull << 5) | (1ull << 10)) &&
+	      u->count[2] == 1000 && u->count[5] == 2 && u->count[10] == 1 &&
+	      u->error == 3 && u->error_line == 5 && u->other == 0 &&
+	      u->other_line == 6 && u->sum == 1006 &&
+	      !strcmp(kx_user_name(u, 2), "KVM_EXIT_IO") &&
+	      !kx_user_name(u, 3) && !kx_user_name(u, 64));
+	CHECK(parse_user("# code  name count\n  63   -   5  \nother 7\n") == 0 &&
+	      C.user->count[63] == 5 && !kx_user_name(C.user, 63) &&
+	      C.user->sum == 12 && !C.user->error_line);
+	CHECK(parse_user("# code name count\nother 0\n") == 0 &&
+	      C.user->sum == 0 && !C.user->present);
+	expect_user_error("", "u:1: empty file (expected the header line '# code "
+			      "name count')");
+	expect_user_error("2 KVM_EXIT_IO 1\nother 0\n",
+			  "u:1: expected the header line '# code name count' "
+			  "first");
+	expect_user_error("# code name\nother 0\n",
+			  "u:1: bad header '# code name' (expected '# code name "
+			  "count')");
+	expect_user_error("# code name count\n64 KVM_EXIT_X 1\nother 0\n",
+			  "u:2: bad code '64' (expected 0 to 63, or '-' for "
+			  "errors)");
+	expect_user_error("# code name count\n0x2 KVM_EXIT_IO 1\nother 0\n",
+			  "u:2: bad code '0x2'");
+	expect_user_error("# code name count\n2 KVM_EXIT_ 1\nother 0\n",
+			  "u:2: bad name 'KVM_EXIT_'");
+	expect_user_error("# code name count\n2 KVM_EXIT_I-O 1\nother 0\n",
+			  "u:2: bad name 'KVM_EXIT_I-O'");
+	expect_user_error("# code name count\n2 KVM_EXIT_IO 1\n2 - 1\nother 0\n",
+			  "u:3: duplicate code 2 (first on line 2)");
+	expect_user_error("# code name count\n- error 1\n2 - 1\nother 0\n",
+			  "u:3: code line after the '- error' line (line 2)");
+	expect_user_error("# code name count\n- error 1\n- error 1\nother 0\n",
+			  "u:3: duplicate '- error' line (first on line 2)");
+	expect_user_error("# code name count\n- other 1\nother 0\n",
+			  "u:2: code '-' is only for the '- error' line, not "
+			  "'other'");
+	expect_user_error("# code name count\nother 0\nother 0\n",
+			  "u:3: duplicate 'other' line (first on line 2)");
+	expect_user_error("# code name count\nother 0\n2 - 1\n",
+			  "u:3: line after the 'other' line (which must be the "
+			  "last one, line 2)");
+	expect_user_error("# code name count\n2 - 1\n",
+			  "u:3: end of file without the 'other' line");
+	expect_user_error("# code name count\nother\n",
+			  "u:2: expected '<code> <name> <count>', '- error "
+			  "<count>' or 'other <count>', got 1 fields");
+	expect_user_error("# code name count\n2 - 1 1 1 1 1 1 1 1\nother 0\n",
+			  "got more than 8 fields");
+	expect_user_error("# code name count\n2 - 18446744073709551615\nother "
+			  "1\n",
+			  "u:3: sum of the counts overflows 64 bits");
+	expect_user_error("# code name count\nother 18446744073709551616\n",
+			  "u:2: count '18446744073709551616' does not fit in 64 "
+			  "bits");
+	expect_user_error("# code name count\nother 0", "u:2: last line has no "
+							  "newline");
+	tap_group("userspace_exits: the example, unnamed codes, an empty "
+		  "table; codes, names, duplicates, order, error and other "
+		  "lines, numbers: FILE:LINE and what is wrong");
+
+	CHECK(parse_user(USER_EX) == 0);
+	a = C.user;
+	C.user = NULL;
+	CHECK(parse_user("# code name count\n2 KVM_EXIT_IO 1500\n"
+			 "17 KVM_EXIT_INTERNAL_ERROR 1\n- error 3\nother 2\n") ==
+	      0);
+	kx_user_diff(a, C.user, &d);
+	/* +500 IO, 5 and 10 gone (reset), 17 new, other +2 */
+	CHECK(d.present == ((1ull << 2) | (1ull << 5) | (1ull << 10) |
+			    (1ull << 17)) &&
+	      d.delta[2] == 500 && d.delta[17] == 1 && d.delta[5] == 0 &&
+	      d.reset == ((1ull << 5) | (1ull << 10)) && d.nreset == 2 &&
+	      d.error == 0 && !d.error_reset && d.other == 2 &&
+	      d.total == 503 && !strcmp(d.name[5], "KVM_EXIT_HLT") &&
+	      !strcmp(d.name[17], "KVM_EXIT_INTERNAL_ERROR"));
+	kx_user_diff(NULL, a, &d);
+	CHECK(d.total == 1006 && !d.nreset && d.error == 3);
+	kx_user_diff(C.user, a, &d);
+	/* the other way: IO 1500 -> 1000 and other 2 -> 0 went down */
+	CHECK(d.nreset == 3 && (d.reset >> 2 & 1) && d.delta[2] == 1000 &&
+	      d.other_reset && d.other == 0 && d.delta[17] == 0);
+	free(a);
+	kx_counters_release(&C);
+	tap_group("userspace tables' deltas: by code, a code in one side only "
+		  "counts as 0 on the other, a count that went down is a "
+		  "reset, error and other");
+}
+
+static void test_hist_user_snapshot(void)
+{
+	struct kx_buf b;
+	const char *p;
+	char *text;
+
+	make_hist_snapshot(&SA, 1000, hist_text());
+	CHECK(parse_user(USER_EX) == 0);
+	SA.c.user = C.user;
+	C.user = NULL;
+	CHECK(kx_snapshot_version(&SA) == 4);
+	kx_buf_init(&b);
+	kx_snapshot_format(&SA, &b);
+	p = b.p ? strstr(b.p, "time_sum") : NULL;
+	CHECKF(p && !strncmp(p, "time_sum 2008 11617000\n"
+			      "hist 0x000a CPUID 300 0 600 390 10 0 0 0 0 0 0 0 0 "
+			      "0 0 0 0 0 0 0 0 0 0 0 0\n"
+			      "hist 0x001e IO_INSTRUCTION 900 0 0 90 100 300 400 "
+			      "90 0 5 0 0 5 0 0 0 0 0 0 0 0 0 0 0 0\n"
+			      "hist - other 500 0 0 10 4 2 1 0 0 0 0 0 0 0 0 1 0 "
+			      "0 0 0 0 0 0 0 0\n"
+			      "hist_sum 2008\n"
+			      "userspace 2 KVM_EXIT_IO 1000\n"
+			      "userspace 5 KVM_EXIT_HLT 2\n"
+			      "userspace 10 KVM_EXIT_INTR 1\n"
+			      "userspace - error 3\n"
+			      "userspace other 0\n"
+			      "userspace_sum 1006\n"
+			      "sum 2019\nend\n", 10000),
+	       "got:\n%s", p ? p : b.p);
+	CHECK(!strncmp(b.p, "kvmexit-read-snapshot 4\n", 24));
+	kx_snapshot_release(&SB);
+	CHECKF(kx_snapshot_parse(b.p, b.len, "s", &SB, &E) == 0, "%s", E.msg);
+	CHECK(SB.c.hist && SB.c.hist->n == 3 && SB.c.hist->total == 2008 &&
+	      kx_hist_row_of(SB.c.hist, 4)->b[11] == 5 && SB.c.user &&
+	      SB.c.user->sum == 1006 && SB.c.user->error == 3);
+	text = strdup(b.p);
+	if (!text)
+		abort();
+	/* a userspace table without times, before the sum line */
+	kx_counters_release(&SA.c);
+	SA.c.has_time = 0;
+	CHECK(parse_user(USER_EX) == 0);
+	SA.c.user = C.user;
+	C.user = NULL;
+	kx_buf_reset(&b);
+	kx_snapshot_format(&SA, &b);
+	kx_snapshot_release(&SB);
+	CHECKF(kx_snapshot_parse(b.p, b.len, "s", &SB, &E) == 0 && !SB.c.hist &&
+		       SB.c.user && !SB.c.has_time,
+	       "%s", E.msg);
+	kx_buf_free(&b);
+	kx_snapshot_release(&SA);
+	tap_group("snapshot format 4: hist lines and hist_sum after time_sum, "
+		  "userspace lines and userspace_sum before sum; read back");
+
+#define SNAP4_ERR(old, new, want)                                            \
+	do {                                                                 \
+		kx_snapshot_release(&SB);                                    \
+		expect_snap_error(edit_in(text, old, new), want);            \
+	} while (0)
+	SNAP4_ERR("snapshot 4", "snapshot 3",
+		  "s:24: 'hist' line in a version 3 snapshot (histograms need "
+		  "version 4)");
+	SNAP4_ERR("hist_sum 2008", "hist_sum 2009",
+		  "s:27: hist_sum 2009 does not match the hist lines, which "
+		  "add up to 2008 (file corrupted?)");
+	SNAP4_ERR("hist_sum 2008\n", "",
+		  "s:27: 'userspace' line out of place (after the section's "
+		  "times and histograms, before its 'sum')");
+	SNAP4_ERR("hist - other 500 0 0 10 4 2 1 0 0 0 0 0 0 0 0 1 0 0 0 0 0 0 "
+		  "0 0 0\n", "", "s:26: 'hist_sum' line before the 'hist - "
+		  "other' line");
+	SNAP4_ERR("time_sum 2008 11617000\n", "",
+		  "s:23: 'hist' line out of place");
+	SNAP4_ERR("hist 0x000a CPUID 300", "hist 0x000a HLT 300",
+		  "s:24: reason 'HLT' where by_reason has 'CPUID' for code "
+		  "0x000a");
+	SNAP4_ERR("hist 0x001e IO_INSTRUCTION", "hist 0x0001 EXTERNAL_INTERRUPT",
+		  "s:25: EXTERNAL_INTERRUPT after CPUID: not in the order of "
+		  "by_reason");
+	SNAP4_ERR("hist 0x000a CPUID 300 0", "hist 0x000a CPUID 300",
+		  "s:24: expected 'hist <code> <name> <min_ns>' and 24 bucket "
+		  "counts");
+	SNAP4_ERR("userspace_sum 1006", "userspace_sum 1",
+		  "s:33: userspace_sum 1 does not match the userspace lines, "
+		  "which add up to 1006 (file corrupted?)");
+	SNAP4_ERR("userspace_sum 1006\n", "",
+		  "s:33: 'sum' line without a 'userspace_sum' line after the "
+		  "userspace lines");
+	SNAP4_ERR("userspace other 0\n", "",
+		  "s:32: 'userspace_sum' line before the 'userspace other' "
+		  "line");
+	SNAP4_ERR("userspace 2 KVM_EXIT_IO", "userspace 99 KVM_EXIT_IO",
+		  "s:28: bad code '99'");
+	SNAP4_ERR("userspace_sum 1006\n", "userspace_sum 1006\nhist - other 0 "
+		  "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+		  "s:34: 'hist' line out of place");
+	SNAP4_ERR("sum 2019\n", "sum 2019\nuserspace other 0\n",
+		  "s:35: 'userspace' line out of place");
+	/* format 4 lines may be longer than 255 bytes; not in format 3 */
+	kx_snapshot_release(&SB);
+	CHECKF(kx_snapshot_parse(edit_in(text, "boottime ", "# pad" "%300s\nboottime "),
+				 strlen(edit_in(text, "boottime ",
+						"# pad%300s\nboottime ")),
+				 "s", &SB, &E) == 0,
+	       "%s", E.msg);
+	free(text);
+	kx_snapshot_release(&SB);
+	tap_group("snapshot format 4: hist and userspace lines out of place, "
+		  "in format 3, sums that do not match, bad rows: FILE:LINE");
+}
+
+static void test_hist_diff_render(void)
+{
+	static const int cpuid_b[] = { 1, 600, 2, 890, 3, 10 };
+	static const int io_b[] = { 2, 90, 3, 100, 4, 300, 5, 400, 6, 90, 8, 5,
+				    11, 5 };
+	static const int other_b[] = { 2, 10, 3, 4, 4, 2, 5, 1, 14, 1 };
+	const struct kx_hist_row *r;
+	struct kx_hist_view v;
+	struct kx_buf b, hb;
+	char *later_times;
+
+	/* B: 500 more CPUID exits, all in (512, 1024] */
+	kx_buf_init(&hb);
+	kx_buf_printf(&hb, "# code name min_ns %s\n", kx_hist_edges_text());
+	hist_line(&hb, "0x000a", "CPUID", 300, cpuid_b, 3);
+	hist_line(&hb, "0x001e", "IO_INSTRUCTION", 900, io_b, 7);
+	hist_line(&hb, "-", "other", 500, other_b, 5);
+	make_hist_snapshot(&SA, 1000, hist_text());
+	make_snapshot(&SB, edit_in(EXAMPLE, "CPUID 1000", "CPUID 1500"), 1010);
+	later_times = strdup(edit_in(TIMES, "1000 500000 2000",
+				     "1500 850000 2000"));
+	if (!later_times)
+		abort();
+	CHECK(kx_parse_times(later_times, strlen(later_times), "t", &SB.c,
+			     &E) == 0);
+	CHECKF(kx_parse_hist(hb.p, hb.len, "h", &SB.c, &E) == 0, "%s", E.msg);
+	kx_diff_release(&D);
+	CHECKF(kx_diff(&SA, &SB, "a", "b", 0, &D, &E) == 0, "%s", E.msg);
+	CHECK(D.hist && D.hist->n == 3 && D.hist->total == 500);
+	r = kx_hist_row_of(D.hist, 2);
+	CHECK(r && r->count == 500 && r->b[2] == 500 && r->min == 300);
+	CHECK(kx_hist_row_of(D.hist, 4)->count == 0 &&
+	      kx_hist_other(D.hist)->count == 0);
+	kx_buf_init(&b);
+	kx_table_diff(&D, "a -> b", &b);
+	CHECKF(b.p && !strcmp(b.p,
+			       "a -> b: 10.000 s, 500 exits, 50.00 exits/s\n"
+			       "CODE    REASON  DELTA    SHARE  RATE/s       AVG  "
+			       "     P99       MAX\n"
+			       "0x000a  CPUID     500  100.00%   50.00     700ns  "
+			       "   1.0us     2.0us\n"
+			       "        total     500  100.00%   50.00     700ns  "
+			       "   1.0us     4.1ms\n"),
+	       "got:\n%s", b.p);
+	/* a reason reset in between counts from the reset: B's buckets */
+	kx_diff_release(&D);
+	CHECK(kx_diff(&SB, &SA, "b", "a", 1, &D, &E) == 0);
+	CHECK(D.d[2].reset && kx_hist_row_of(D.hist, 2)->count == 1000 &&
+	      kx_hist_other(D.hist)->count == 18);
+	kx_diff_release(&D);
+	kx_buf_reset(&b);
+	kx_table_counters(&SA.c, &b);
+	CHECKF(b.p && !strcmp(b.p,
+			       "CODE    REASON              COUNT    SHARE       "
+			       "AVG       P99       MAX\n"
+			       "0x000a  CPUID               1,000   49.53%     "
+			       "500ns     1.0us     2.0us\n"
+			       "0x001e  IO_INSTRUCTION      1,000   49.53%     "
+			       "7.1us    33.4us   350.0us\n"
+			       "0x0001  EXTERNAL_INTERRUPT     17    0.84%     "
+			       "1.0us         -     5.0us\n"
+			       "0x000c  HLT                     1    0.05%       "
+			       "  -         -         -\n"
+			       "0x0030  EPT_VIOLATION           1    0.05%     "
+			       "4.1ms         -     4.1ms\n"
+			       "        total               2,019  100.00%     "
+			       "5.8us    15.6us     4.1ms\n"),
+	       "got:\n%s", b.p);
+	/* --hist: the CPUID row */
+	kx_buf_reset(&b);
+	memset(&v, 0, sizeof(v));
+	v.title = "CPUID (0x000a)";
+	v.row = kx_hist_row_of(SA.c.hist, 2);
+	v.max = 2000;
+	v.tcount = 1000;
+	v.tns = 500000;
+	kx_table_hist(&v, &b);
+	CHECKF(b.p && !strcmp(b.p,
+			       "CPUID (0x000a): 1,000 timed exits\n"
+			       "TIME           COUNT    SHARE\n"
+			       "256ns - 512ns    600   60.00%  "
+			       "########################################\n"
+			       "512ns - 1.0us    390   39.00%  "
+			       "##########################\n"
+			       "1.0us - 2.0us     10    1.00%  #\n"
+			       "count 1,000, min 300ns, avg 500ns, max 2.0us\n"
+			       "p50 ~469ns, p90 ~906ns, p99 ~1.0us (estimates)\n"),
+	       "got:\n%s", b.p);
+	/* the other row: its first bucket (<= 256ns) and last (> 1.07s) */
+	kx_buf_reset(&b);
+	{
+		struct kx_hist_row row;
+
+		memset(&row, 0, sizeof(row));
+		row.b[0] = 1;
+		row.b[23] = 1;
+		row.count = 2;
+		row.min = 100;
+		v.row = &row;
+		v.max = 2000000000;
+		v.tcount = 2;
+		v.tns = 2000000100;
+		v.interval = 1;
+		kx_table_hist(&v, &b);
+	}
+	CHECKF(b.p && strstr(b.p, "<= 256ns               1   50.00%  ##"
+				  "######################################\n") &&
+		       strstr(b.p, "1.0ms - 2.1ms          0    0.00%\n") &&
+		       strstr(b.p, "> 1.07s                1   50.00%  ####") &&
+		       strstr(b.p, "count 2, avg 1.00s; since the last reset: "
+				   "min 100ns, max 2.00s\n") &&
+		       strstr(b.p, "p50 ~256ns, p90 ~1.81s, p99 ~1.98s "),
+	       "got:\n%s", b.p);
+	kx_buf_free(&b);
+	kx_buf_free(&hb);
+	free(later_times);
+	kx_snapshot_release(&SA);
+	kx_snapshot_release(&SB);
+	tap_group("histograms: the interval's (bucket deltas, a reset counts "
+		  "from it), the P99 column of tables and diffs, the --hist "
+		  "table of a reason and of an interval");
+}
+
+static void test_hist_user_json_prom(void)
+{
+	struct kx_buf b;
+
+	make_hist_snapshot(&SA, 1000, hist_text());
+	CHECK(parse_user(USER_EX) == 0);
+	SA.c.user = C.user;
+	C.user = NULL;
+	kx_buf_init(&b);
+	kx_json_counters(&SA, "src", &b);
+	CHECKF(b.p && strstr(b.p, ",\"time_stats\":true,\"time_hist\":true,"
+				  "\"time_p50_ns\":") &&
+		       strstr(b.p, "{\"code\":\"0x000a\",\"name\":\"CPUID\","
+				   "\"count\":1000,\"time_count\":1000,"
+				   "\"time_total_ns\":500000,\"time_max_ns\":"
+				   "2000,\"min_ns\":300,\"p50_ns\":469,"
+				   "\"p90_ns\":906,\"p99_ns\":1024,\"hist\":"
+				   "[{\"le_ns\":256,\"count\":0},{\"le_ns\":512,"
+				   "\"count\":600},") &&
+		       strstr(b.p, "{\"le_ns\":1073741824,\"count\":0},"
+				   "{\"le_ns\":null,\"count\":0}]}") &&
+		       strstr(b.p, "\"hist_other\":{\"count\":18,\"min_ns\":"
+				   "500,") &&
+		       strstr(b.p, ",\"userspace_exits\":{\"total\":1006,"
+				   "\"error\":3,\"other\":0,\"rows\":[{\"code\":"
+				   "2,\"name\":\"KVM_EXIT_IO\",\"count\":1000},"),
+	       "got:\n%s", b.p);
+	kx_buf_reset(&b);
+	kx_prom_counters(&SA, &b);
+	CHECKF(b.p && strstr(b.p, "# TYPE kvm_exit_handling_duration_seconds "
+				  "histogram\n"
+				  "kvm_exit_handling_duration_seconds_bucket{"
+				  "reason=\"CPUID\",code=\"0x000a\",vendor=\"vmx\","
+				  "le=\"2.56e-07\"} 0\n"
+				  "kvm_exit_handling_duration_seconds_bucket{"
+				  "reason=\"CPUID\",code=\"0x000a\",vendor=\"vmx\","
+				  "le=\"5.12e-07\"} 600\n") &&
+		       strstr(b.p, "kvm_exit_handling_duration_seconds_bucket{"
+				   "reason=\"other\",code=\"-\",vendor=\"vmx\","
+				   "le=\"+Inf\"} 18\n"
+				   "kvm_exit_handling_duration_seconds_sum{"
+				   "reason=\"other\",code=\"-\",vendor=\"vmx\"} "
+				   "0.004117000\n"
+				   "kvm_exit_handling_duration_seconds_count{"
+				   "reason=\"other\",code=\"-\",vendor=\"vmx\"} 18\n") &&
+		       strstr(b.p, "# TYPE kvm_exits_userspace_total counter\n"
+				   "kvm_exits_userspace_total{reason="
+				   "\"KVM_EXIT_IO\",code=\"2\",vendor=\"vmx\"} "
+				   "1000\n") &&
+		       strstr(b.p, "kvm_exits_userspace_total{reason=\"error\","
+				   "code=\"-\",vendor=\"vmx\"} 3\n"
+				   "kvm_exits_userspace_total{reason=\"other\","
+				   "code=\"-\",vendor=\"vmx\"} 0\n"),
+	       "got:\n%s", b.p);
+	kx_buf_reset(&b);
+	kx_table_user(SA.c.user, &b);
+	CHECKF(b.p && !strcmp(b.p, "CODE   NAME           COUNT    SHARE\n"
+				   "2      KVM_EXIT_IO    1,000   99.40%\n"
+				   "5      KVM_EXIT_HLT       2    0.20%\n"
+				   "10     KVM_EXIT_INTR      1    0.10%\n"
+				   "error                     3    0.30%\n"
+				   "other                     0    0.00%\n"
+				   "total                 1,006  100.00%\n"),
+	       "got:\n%s", b.p);
+	kx_buf_free(&b);
+	kx_snapshot_release(&SA);
+	tap_group("JSON and Prometheus of histograms (time_hist, min_ns, "
+		  "p50/p90/p99_ns, hist, hist_other; the histogram family) "
+		  "and of userspace tables; the userspace table");
+}
+
+static void test_hist_user_cli(void)
+{
+	static const char *const usage[] = {
+		"--hist x --json", "--hist x --prometheus", "--hist x --save f",
+		"--hist x --watch 1", "--hist x --reset", "--hist x --msr",
+		"--hist x --userspace", "--hist x --vm 1 --per-vcpu",
+		"--hist", "--hist=", "--userspace --reset",
+		"--userspace --list-vms", "--userspace --timeline f",
+		"--userspace --record f --interval 1", "--userspace=1",
+	};
+	struct kx_opts o;
+	size_t i;
+
+	for (i = 0; i < sizeof(usage) / sizeof(*usage); i++)
+		CHECKF(cli(usage[i], &o) == KX_EXIT_USAGE, "'%s' -> '%s'",
+		       usage[i], E.msg);
+	CHECK(cli("--hist CPUID", &o) == 0 && !strcmp(o.hist, "CPUID") &&
+	      kx_opts_extra(&o) == KX_READ_HIST);
+	CHECK(cli("--hist=other --diff a b", &o) == 0 &&
+	      !strcmp(o.hist, "other"));
+	CHECK(cli("--hist 0xa --vm 12", &o) == 0);
+	CHECK(cli("--userspace --vm 12 --per-vcpu", &o) == 0 && o.user &&
+	      kx_opts_extra(&o) == (KX_READ_HIST | KX_READ_USER));
+	CHECK(cli("--userspace --msr --save x", &o) == 0 && o.user &&
+	      o.detail == KX_DETAIL_BIT(KX_DET_MSR));
+	CHECK(cli("--userspace --watch 1", &o) == 0 &&
+	      cli("--userspace -- true", &o) == 0 &&
+	      cli("--userspace --prometheus", &o) == 0);
+	CHECK(cli("--record f --interval 1", &o) == 0 &&
+	      kx_opts_extra(&o) == 0);
+	CHECK(cli("--list-vms", &o) == 0 && kx_opts_extra(&o) == 0);
+	tap_group("command line: --hist REASON and --userspace, what they "
+		  "combine with, what is read in each mode");
+}
+
 int main(void)
 {
 	test_by_reason_ok();
@@ -2225,5 +3788,22 @@ int main(void)
 	test_linereader();
 	test_timeline_render();
 	test_cli_record_timeline();
+	test_detail_parse();
+	test_detail_errors();
+	test_msr_names();
+	test_detail_snapshot();
+	test_detail_diff();
+	test_detail_render();
+	test_detail_json_prom();
+	test_detail_cli();
+	test_hist_parse();
+	test_hist_errors();
+	test_hist_quantile();
+	test_hist_check_times();
+	test_user();
+	test_hist_user_snapshot();
+	test_hist_diff_render();
+	test_hist_user_json_prom();
+	test_hist_user_cli();
 	return tap_done();
 }
