@@ -5,8 +5,9 @@
 # tracepoint into the ftrace ring buffer, with a hist trigger, with
 # kvm_stat's per-reason perf counters and with a bcc-kvmexit-style BPF
 # program; the patched kernel with the global counters, + per-VM counters,
-# + handling times; and kvm-microbench's round trips (cpuid, vmcall, rdmsr,
-# wrmsr, in-kernel and userspace I/O) on both kernels. K rounds, each tool
+# + handling times, + sub-reasons; and kvm-microbench's round trips (cpuid,
+# vmcall, rdmsr, wrmsr, in-kernel and userspace I/O) on both kernels, and
+# on the patched one again with sub-reasons. K rounds, each tool
 # in a boot of its own, R runs of N exits per mode and boot. Numbers only: this is a benchmark, it never fails
 # because the machine is slow.
 # QEMU runs with -icount shift=0,sleep=off: its guest clock advances 1 ns
@@ -37,7 +38,7 @@ start=$(date +%s)
 # tracepoint's state) must not weigh on the next mode measured.
 for host in $hosts; do
 	for round in $(seq "$rounds"); do
-		for spec in none:plain none:ftrace none:hist none:perf none:bpf "default:plain per_vm time"; do
+		for spec in none:plain none:ftrace none:hist none:perf none:bpf "default:plain per_vm time detail"; do
 			series=${spec%%:*} modes=${spec#*:}
 			note "bench: $host $kversion series=$series round $round: $modes"
 			# shellcheck disable=SC2086
@@ -48,10 +49,13 @@ for host in $hosts; do
 		done
 		for series in none default; do
 			note "bench: $host $kversion series=$series round $round: kvm-microbench"
+			detail=
+			[ "$series" = none ] || detail=detail
 			KES_QEMU_ARGS="-icount shift=0,sleep=off" \
 			"$KES_TOP/scripts/run-guest.sh" --host "$host" --kversion "$kversion" \
-				--series "$series" --cpus 1 microbench "$n" "$runs" |
-				sed -n "s/^microbench kind=\([a-z_]*\) exits=\([0-9]*\) run_ns=\([0-9]*\)/$host $series-\1 \2 \3/p" >>"$micro"
+				--series "$series" --cpus 1 microbench "$n" "$runs" $detail |
+				sed -n -e "s/^microbench detail=1 kind=\([a-z_]*\) exits=\([0-9]*\) run_ns=\([0-9]*\)/$host detail-\1 \2 \3/p" \
+					-e "s/^microbench kind=\([a-z_]*\) exits=\([0-9]*\) run_ns=\([0-9]*\)/$host $series-\1 \2 \3/p" >>"$micro"
 		done
 	done
 done
@@ -86,10 +90,10 @@ for host in $hosts; do
 	echo "$host, linux $kversion, $n CPUID exits x $runs runs x $rounds boot(s) per kernel: $unit per exit round trip"
 	awk -v h="$host" "$per_key"'
 		END {
-			split("none-plain default-plain default-per_vm default-time none-ftrace none-hist none-perf none-bpf", ks, " ")
-			split("unpatched|kvm-exit-stats (default)|+ per-VM|+ per-VM + time|ftrace ring buffer (trace-cmd, perf kvm record)|hist trigger keys=exit_reason|perf counters per reason (kvm_stat)|BPF per-CPU array (bcc kvmexit)", ls, "|")
+			split("none-plain default-plain default-per_vm default-time default-detail none-ftrace none-hist none-perf none-bpf", ks, " ")
+			split("unpatched|kvm-exit-stats (default)|+ per-VM|+ per-VM + time|+ sub-reasons (exit_stats_detail)|ftrace ring buffer (trace-cmd, perf kvm record)|hist trigger keys=exit_reason|perf counters per reason (kvm_stat)|BPF per-CPU array (bcc kvmexit)", ls, "|")
 			printf "%-48s %12s %10s %12s\n", "mode", "per exit", "added", "exits/s"
-			for (i = 1; i <= 8; i++) {
+			for (i = 1; i <= 9; i++) {
 				if (!n[ks[i]]) { printf "%-48s %12s\n", ls[i], "no result"; continue }
 				m[i] = med(ks[i])
 				if (i == 1) base = m[1]
@@ -106,11 +110,14 @@ for host in $hosts; do
 	awk -v h="$host" "$per_key"'
 		END {
 			split("cpuid vmcall rdmsr wrmsr io_kernel io_user", ks, " ")
-			printf "%-12s %12s %12s %10s\n", "kind", "unpatched", "patched", "added"
+			printf "%-12s %12s %12s %10s %14s %10s\n", "kind", "unpatched", "patched", "added",
+				"+ sub-reasons", "added"
 			for (i = 1; i <= 6; i++) {
 				m[1] = med("none-" ks[i])
 				m[2] = med("default-" ks[i])
-				printf "%-12s %12.1f %12.1f %+10.1f\n", ks[i], m[1], m[2], m[2] - m[1]
+				m[3] = med("detail-" ks[i])
+				printf "%-12s %12.1f %12.1f %+10.1f %14.1f %+10.1f\n", ks[i], m[1], m[2],
+					m[2] - m[1], m[3], m[3] - m[1]
 			}
 		}' "$micro"
 done

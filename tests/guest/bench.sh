@@ -5,6 +5,8 @@
 #   plain   the kernel as it is (unpatched, or patched: global counters)
 #   per_vm  the VM created with kvm.exit_stats_per_vm=Y
 #   time    the VM created with exit_stats_per_vm=Y and exit_stats_time=Y
+#   detail  kvm.exit_stats_detail=Y: sub-reasons (by_msr, by_io_port,
+#           by_exception); CPUID exits pay its dispatch, not a table
 # and, for the unpatched kernel, what the tools we are compared with do:
 #   ftrace  kvm:kvm_exit enabled into the ftrace ring buffer (what
 #           trace-cmd record and perf kvm stat record pay)
@@ -21,11 +23,14 @@ modes=${*:-plain}
 p=/sys/module/kvm/parameters
 ev=/sys/kernel/debug/tracing/events/kvm/kvm_exit
 mode() {
+	[ ! -e $p/exit_stats_detail ] || echo N >$p/exit_stats_detail
 	case "$1" in
 	plain | ftrace | hist | perf | bpf)
 		[ ! -e $p/exit_stats_per_vm ] || { echo N >$p/exit_stats_per_vm; echo N >$p/exit_stats_time; } ;;
 	per_vm) echo Y >$p/exit_stats_per_vm && echo N >$p/exit_stats_time ;;
 	time) echo Y >$p/exit_stats_per_vm && echo Y >$p/exit_stats_time ;;
+	detail) echo N >$p/exit_stats_per_vm && echo N >$p/exit_stats_time &&
+		echo Y >$p/exit_stats_detail ;;
 	*) echo "bench: unknown mode $1"; return 1 ;;
 	esac
 }
