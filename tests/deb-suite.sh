@@ -105,7 +105,11 @@ for v in $KES_VERSIONS; do
 done
 if [ -z "$missing" ]; then ok "the files are where Debian puts them"; else notok "files in place" "missing:$missing"; fi
 got=$(/usr/bin/kvmexit-read --version)
-if [ "$got" = "kvmexit-read $ver (snapshot formats 1 and 2, JSON format 1)" ]; then
+case "$got" in
+"kvmexit-read $ver (snapshot formats 1 "*", JSON format "[0-9]*")") version_ok=1 ;;
+*) version_ok=0 ;;
+esac
+if [ $version_ok = 1 ]; then
 	ok "/usr/bin/kvmexit-read --version says $ver"
 else
 	notok "kvmexit-read --version" "$got"
