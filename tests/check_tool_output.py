@@ -279,4 +279,35 @@ def msr_cmd():
 
 
 check("--msr --json -- CMD: the command's 25 reads of 0x1b", msr_cmd)
+
+
+def vm_hist():
+    out = body("vm-hist")
+    ok = rc("vm-hist") == 0 and re.search(r"\bcount 600\b", out) is not None and \
+        re.search(r"^p50 ~\S+, p90 ~\S+, p99 ~\S+", out, re.M) is not None
+    return ok, out[:400]
+
+
+def vm_json_hist():
+    cpuid = vm_reasons(one_json(body("vm-json"))["counters"])[CPUID]
+    hist = sum(b["count"] for b in cpuid["hist"])
+    ok = hist == cpuid["time_count"] == 600 and \
+        cpuid["min_ns"] <= cpuid["p50_ns"] <= cpuid["p90_ns"] <= cpuid["p99_ns"] <= \
+        cpuid["time_max_ns"] and cpuid["min_ns"] <= cpuid["time_total_ns"] / 600 <= cpuid["time_max_ns"]
+    return ok, {k: cpuid.get(k) for k in ("time_count", "min_ns", "p50_ns", "p90_ns", "p99_ns",
+                                          "time_max_ns", "time_total_ns")} | {"hist": hist}
+
+
+def vm_user():
+    obj = one_json(body("vm-user"))["userspace_exits"]
+    rows = {r["name"]: r["count"] for r in obj["rows"]}
+    ok = rc("vm-user") == 0 and rows.get("KVM_EXIT_IO") == 200 and \
+        rows.get("KVM_EXIT_HLT") == 2 and set(rows) <= {"KVM_EXIT_IO", "KVM_EXIT_HLT", "KVM_EXIT_INTR"}
+    return ok, obj
+
+
+check("--vm NAME --hist cpuid: 600 timed exits, p50/p90/p99 estimates", vm_hist)
+check("--vm --json: CPUID's histogram holds its 600 timed exits, min <= p50 <= p90 <= p99 <= max",
+      vm_json_hist)
+check("--vm --userspace --json: the VM's 200 KVM_EXIT_IO and 2 KVM_EXIT_HLT", vm_user)
 sys.exit(1 if failed else 0)

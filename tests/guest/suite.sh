@@ -65,6 +65,8 @@ step vm-list kvmexit-read --list-vms --json
 step vm-json kvmexit-read --vm "$holder" --per-vcpu --json
 step vm-prom kvmexit-read --vm "$vmname" --prometheus
 step vm-table kvmexit-read --vm "$vmname"
+step vm-hist kvmexit-read --vm "$vmname" --hist cpuid
+step vm-user kvmexit-read --vm "$holder" --userspace --json
 step vm-save kvmexit-read --vm "$holder" --save /tmp/vm.snap
 step vm-diff-global kvmexit-read --diff /tmp/a.snap /tmp/vm.snap
 step vm-reset kvmexit-read --vm "$holder" --reset
