@@ -229,6 +229,18 @@ static uint64_t user_exits(const char *path, unsigned int code, unsigned int cod
 	return n;
 }
 
+/* The userspace_exits file at path (who, for messages) counts io KVM_EXIT_IO and hlt KVM_EXIT_HLT
+ * returns and nothing else (KVM_EXIT_INTR aside). */
+static void check_user_exits(const char *who, const char *path, uint64_t io, uint64_t hlt)
+{
+	uint64_t got_hlt, rest, got_io = user_exits(path, 2, 5, &got_hlt, &rest);
+
+	CHECK(got_io == io && got_hlt == hlt && !rest,
+	      "%s: KVM_EXIT_IO %llu, KVM_EXIT_HLT %llu, rest %llu; expected %llu, %llu", who,
+	      (unsigned long long)got_io, (unsigned long long)got_hlt, (unsigned long long)rest,
+	      (unsigned long long)io, (unsigned long long)hlt);
+}
+
 /*
  * Returns of KVM_RUN to userspace by KVM_EXIT_* reason: globally while
  * exit_stats_detail is set, per VM and vCPU in per-VM VMs; each equal to
@@ -239,7 +251,7 @@ void test_userspace_exits(void)
 	const int vcpus = 2;
 	const uint32_t k = 120, j = 30;
 	struct exitgen_result res = { 0 };
-	uint64_t io, hlt, rest, io_seen = 0, hlt_seen = 0;
+	uint64_t io_seen = 0, hlt_seen = 0;
 	struct kes_vm *vm;
 	char path[200];
 
@@ -257,22 +269,12 @@ void test_userspace_exits(void)
 		hlt_seen += vm->vcpu[i].hlt_exits;
 	}
 
-	io = user_exits(KES_STATS_DIR "/userspace_exits", 2, 5, &hlt, &rest);
-	CHECK(io == io_seen && hlt == hlt_seen && !rest,
-	      "global: KVM_EXIT_IO %llu, KVM_EXIT_HLT %llu, rest %llu; the VMM saw %llu, %llu",
-	      (unsigned long long)io, (unsigned long long)hlt, (unsigned long long)rest,
-	      (unsigned long long)io_seen, (unsigned long long)hlt_seen);
+	/* as many as the VMM saw: globally, in the VM, one vCPU's (one HLT) */
+	check_user_exits("global", KES_STATS_DIR "/userspace_exits", io_seen, hlt_seen);
 	snprintf(path, sizeof(path), "%s/userspace_exits", kes_vm_debugfs_dir(vm));
-	io = user_exits(path, 2, 5, &hlt, &rest);
-	CHECK(io == io_seen && hlt == hlt_seen && !rest,
-	      "VM: KVM_EXIT_IO %llu, KVM_EXIT_HLT %llu, rest %llu; the VMM saw %llu, %llu",
-	      (unsigned long long)io, (unsigned long long)hlt, (unsigned long long)rest,
-	      (unsigned long long)io_seen, (unsigned long long)hlt_seen);
+	check_user_exits("VM", path, io_seen, hlt_seen);
 	snprintf(path, sizeof(path), "%s/vcpu1/userspace_exits", kes_vm_debugfs_dir(vm));
-	io = user_exits(path, 2, 5, &hlt, &rest);
-	CHECK(io == vm->vcpu[1].io_exits + vm->vcpu[1].in_exits && hlt == 1 && !rest,
-	      "vCPU 1: KVM_EXIT_IO %llu, KVM_EXIT_HLT %llu, rest %llu", (unsigned long long)io,
-	      (unsigned long long)hlt, (unsigned long long)rest);
+	check_user_exits("vCPU 1", path, vm->vcpu[1].io_exits + vm->vcpu[1].in_exits, 1);
 	diag("userspace exits: %llu KVM_EXIT_IO, %llu KVM_EXIT_HLT, globally, per VM and vCPU",
 	     (unsigned long long)io_seen, (unsigned long long)hlt_seen);
 	kes_vm_free(vm);

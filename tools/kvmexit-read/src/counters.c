@@ -94,31 +94,23 @@ int kx_parse_total(const char *buf, size_t len, const char *fname,
 		       q);
 }
 
-int kx_reason_from_fields(const struct kx_lines *it, const struct kx_field *f,
-			  struct kx_reason *r, struct kx_err *e)
+int kx_code_name_from_fields(const struct kx_lines *it,
+			     const struct kx_field *f, uint64_t *code,
+			     unsigned *is_other, char *name, struct kx_err *e)
 {
 	char q[QUOTE_MAX];
-	int rc;
+	int rc = kx_field_word(it, "reason name", &f[1], KX_NAME_MAX, name, e);
 
-	memset(r, 0, sizeof(*r));
-	r->lineno = it->lineno;
-	if (kx_check_word(f[1].p, f[1].n, KX_NAME_MAX)) {
-		kx_quote(q, sizeof(q), f[1].p, f[1].n);
-		return kx_lines_fail(it, e,
-				     "bad reason name '%s' (1 to %d printable "
-				     "characters expected)",
-				     q, KX_NAME_MAX - 1);
-	}
-	memcpy(r->name, f[1].p, f[1].n);
-	r->name[f[1].n] = '\0';
+	if (rc)
+		return rc;
 	if (kx_field_is(&f[0], "-")) {
 		if (!kx_field_is(&f[1], "other"))
 			return kx_lines_fail(it, e,
 					     "code '-' is only for the 'other' "
 					     "line, not '%s'",
-					     r->name);
-		r->is_other = 1;
-	} else if (kx_parse_code(f[0].p, f[0].n, &r->code)) {
+					     name);
+		*is_other = 1;
+	} else if (kx_parse_code(f[0].p, f[0].n, code)) {
 		kx_quote(q, sizeof(q), f[0].p, f[0].n);
 		return kx_lines_fail(it, e,
 				     "bad code '%s' (expected 0x and 4 to 16 "
@@ -128,21 +120,26 @@ int kx_reason_from_fields(const struct kx_lines *it, const struct kx_field *f,
 		return kx_lines_fail(it, e,
 				     "the 'other' line must have code '-'");
 	}
-	rc = kx_parse_u64(f[2].p, f[2].n, &r->count);
-	if (rc) {
-		kx_quote(q, sizeof(q), f[2].p, f[2].n);
-		return kx_lines_fail(it, e, "count '%s' %s", q,
-				     rc == -2 ? "does not fit in 64 bits" :
-						"is not an unsigned decimal "
-						"number");
-	}
 	return 0;
+}
+
+int kx_reason_from_fields(const struct kx_lines *it, const struct kx_field *f,
+			  struct kx_reason *r, struct kx_err *e)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->lineno = it->lineno;
+	rc = kx_code_name_from_fields(it, f, &r->code, &r->is_other, r->name,
+				      e);
+	return rc ? rc : kx_field_u64(it, "count", &f[2], &r->count, e);
 }
 
 int kx_counters_add(const struct kx_lines *it, struct kx_counters *c,
 		    const struct kx_reason *r, struct kx_err *e)
 {
 	size_t i;
+	int rc;
 
 	if (c->n && c->r[c->n - 1].is_other)
 		return kx_lines_fail(it, e,
@@ -161,12 +158,10 @@ int kx_counters_add(const struct kx_lines *it, struct kx_counters *c,
 						     (unsigned long long)r->code,
 						     c->r[i].lineno);
 	}
-	if (c->sum > UINT64_MAX - r->count)
-		return kx_lines_fail(it, e,
-				     "sum of the counts overflows 64 bits");
-	c->sum += r->count;
-	c->r[c->n++] = *r;
-	return 0;
+	rc = kx_add_sum(it, &c->sum, r->count, e);
+	if (!rc)
+		c->r[c->n++] = *r;
+	return rc;
 }
 
 int kx_counters_finish(const struct kx_lines *it, struct kx_counters *c,
@@ -296,15 +291,9 @@ int kx_time_from_fields(const struct kx_lines *it, const struct kx_field *f,
 		}
 	}
 	for (k = 0; k < 3; k++) {
-		rc = kx_parse_u64(f[2 + k].p, f[2 + k].n, &v[k]);
-		if (rc) {
-			kx_quote(q, sizeof(q), f[2 + k].p, f[2 + k].n);
-			return kx_lines_fail(it, e, "%s '%s' %s", what[k], q,
-					     rc == -2 ?
-					     "does not fit in 64 bits" :
-					     "is not an unsigned decimal "
-					     "number");
-		}
+		rc = kx_field_u64(it, what[k], &f[2 + k], &v[k], e);
+		if (rc)
+			return rc;
 	}
 	if (v[2] > v[1])
 		return kx_lines_fail(it, e, "max_ns %llu above total_ns %llu",

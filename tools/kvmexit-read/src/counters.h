@@ -64,6 +64,12 @@ int kx_parse_by_reason(const char *buf, size_t len, const char *fname,
  * the table size and the sum. */
 int kx_reason_from_fields(const struct kx_lines *it, const struct kx_field *f,
 			  struct kx_reason *r, struct kx_err *e);
+/* Their first two fields, shared with the histograms' rows (hist.h):
+ * "<code> <name>", the code "-" for the 'other' line (then *is_other is set
+ * and *code left alone) and only for it; name of KX_NAME_MAX bytes. */
+int kx_code_name_from_fields(const struct kx_lines *it,
+			     const struct kx_field *f, uint64_t *code,
+			     unsigned *is_other, char *name, struct kx_err *e);
 int kx_counters_add(const struct kx_lines *it, struct kx_counters *c,
 		    const struct kx_reason *r, struct kx_err *e);
 /* After the last line: the table must end with 'other'. */

@@ -37,32 +37,38 @@ void kx_detail_begin(struct kx_detail_table *t, enum kx_detail_kind k)
 	t->sum = 0;
 }
 
-/* "0x" and 1 to maxd hex digits: 0 ok, -1 not */
-static int parse_hex(const char *p, size_t n, size_t maxd, uint32_t *v)
+/* the key of an MSR or I/O row: "0x" and 1 to maxd hex digits */
+static int parse_hex_key(const struct kx_lines *it, const char *what,
+			 const struct kx_field *f, size_t maxd,
+			 struct kx_detail_row *r, struct kx_err *e)
 {
-	uint32_t x = 0;
-	size_t i;
+	char q[QUOTE_MAX];
+	uint64_t v;
 
-	if (n < 3 || n > maxd + 2 || p[0] != '0' || p[1] != 'x')
-		return -1;
-	for (i = 2; i < n; i++) {
-		int d = kx_hexval(p[i]);
-
-		if (d < 0)
-			return -1;
-		x = x << 4 | (uint32_t)d;
+	if (!kx_parse_hex(f->p, f->n, 1, maxd, &v)) {
+		r->key = (uint32_t)v;
+		return 0;
 	}
-	*v = x;
-	return 0;
+	kx_quote(q, sizeof(q), f->p, f->n);
+	return kx_lines_fail(it, e,
+			     "bad %s '%s' (expected 0x and 1 to %zu hex "
+			     "digits)",
+			     what, q, maxd);
 }
 
 /* the access word: read/write (MSR) or in/out (I/O) */
+static const char *access_word(enum kx_detail_kind k, int write)
+{
+	if (k == KX_DET_MSR)
+		return write ? "write" : "read";
+	return write ? "out" : "in";
+}
+
 static int parse_access(const struct kx_lines *it, enum kx_detail_kind k,
 			const struct kx_field *f, struct kx_detail_row *r,
 			struct kx_err *e)
 {
-	const char *no = k == KX_DET_MSR ? "read" : "in";
-	const char *yes = k == KX_DET_MSR ? "write" : "out";
+	const char *no = access_word(k, 0), *yes = access_word(k, 1);
 	char q[QUOTE_MAX];
 
 	if (kx_field_is(f, no) || kx_field_is(f, yes)) {
@@ -72,20 +78,6 @@ static int parse_access(const struct kx_lines *it, enum kx_detail_kind k,
 	kx_quote(q, sizeof(q), f->p, f->n);
 	return kx_lines_fail(it, e, "bad access '%s' (expected %s or %s)", q,
 			     no, yes);
-}
-
-static int parse_count(const struct kx_lines *it, const struct kx_field *f,
-		       uint64_t *v, struct kx_err *e)
-{
-	char q[QUOTE_MAX];
-	int rc = kx_parse_u64(f->p, f->n, v);
-
-	if (!rc)
-		return 0;
-	kx_quote(q, sizeof(q), f->p, f->n);
-	return kx_lines_fail(it, e, "count '%s' %s", q,
-			     rc == -2 ? "does not fit in 64 bits" :
-					"is not an unsigned decimal number");
 }
 
 int kx_detail_row_from_fields(const struct kx_lines *it,
@@ -100,23 +92,14 @@ int kx_detail_row_from_fields(const struct kx_lines *it,
 	r->lineno = it->lineno;
 	switch (k) {
 	case KX_DET_MSR:
-		if (parse_hex(f[0].p, f[0].n, 8, &r->key)) {
-			kx_quote(q, sizeof(q), f[0].p, f[0].n);
-			return kx_lines_fail(it, e,
-					     "bad MSR '%s' (expected 0x and 1 "
-					     "to 8 hex digits)",
-					     q);
-		}
-		rc = parse_access(it, k, &f[1], r, e);
-		return rc ? rc : parse_count(it, &f[2], &r->count, e);
+		rc = parse_hex_key(it, "MSR", &f[0], 8, r, e);
+		if (!rc)
+			rc = parse_access(it, k, &f[1], r, e);
+		return rc ? rc : kx_field_u64(it, "count", &f[2], &r->count, e);
 	case KX_DET_IO:
-		if (parse_hex(f[0].p, f[0].n, 4, &r->key)) {
-			kx_quote(q, sizeof(q), f[0].p, f[0].n);
-			return kx_lines_fail(it, e,
-					     "bad port '%s' (expected 0x and 1 "
-					     "to 4 hex digits)",
-					     q);
-		}
+		rc = parse_hex_key(it, "port", &f[0], 4, r, e);
+		if (rc)
+			return rc;
 		if (f[1].n != 1 || (f[1].p[0] != '1' && f[1].p[0] != '2' &&
 				    f[1].p[0] != '4')) {
 			kx_quote(q, sizeof(q), f[1].p, f[1].n);
@@ -127,7 +110,7 @@ int kx_detail_row_from_fields(const struct kx_lines *it,
 		}
 		r->size = (uint8_t)(f[1].p[0] - '0');
 		rc = parse_access(it, k, &f[2], r, e);
-		return rc ? rc : parse_count(it, &f[3], &r->count, e);
+		return rc ? rc : kx_field_u64(it, "count", &f[3], &r->count, e);
 	default: /* KX_DET_EXC */
 		if (kx_parse_u64(f[0].p, f[0].n, &vec) || vec > 31) {
 			kx_quote(q, sizeof(q), f[0].p, f[0].n);
@@ -137,16 +120,9 @@ int kx_detail_row_from_fields(const struct kx_lines *it,
 					     q);
 		}
 		r->key = (uint32_t)vec;
-		if (kx_check_word(f[1].p, f[1].n, KX_EXC_NAME_MAX)) {
-			kx_quote(q, sizeof(q), f[1].p, f[1].n);
-			return kx_lines_fail(it, e,
-					     "bad exception name '%s' (1 to %d "
-					     "printable characters expected)",
-					     q, KX_EXC_NAME_MAX - 1);
-		}
-		memcpy(r->name, f[1].p, f[1].n);
-		r->name[f[1].n] = '\0';
-		return parse_count(it, &f[2], &r->count, e);
+		rc = kx_field_word(it, "exception name", &f[1],
+				   KX_EXC_NAME_MAX, r->name, e);
+		return rc ? rc : kx_field_u64(it, "count", &f[2], &r->count, e);
 	}
 }
 
@@ -166,6 +142,7 @@ int kx_detail_add(const struct kx_lines *it, struct kx_detail_table *t,
 {
 	char key[64];
 	size_t i;
+	int rc;
 
 	if (t->other_line)
 		return kx_lines_fail(it, e,
@@ -182,12 +159,10 @@ int kx_detail_add(const struct kx_lines *it, struct kx_detail_table *t,
 	if (t->n == KX_DETAIL_ROWS_MAX)
 		return kx_lines_fail(it, e, "too many rows (more than %d)",
 				     KX_DETAIL_ROWS_MAX);
-	if (t->sum > UINT64_MAX - r->count)
-		return kx_lines_fail(it, e,
-				     "sum of the counts overflows 64 bits");
-	t->sum += r->count;
-	t->r[t->n++] = *r;
-	return 0;
+	rc = kx_add_sum(it, &t->sum, r->count, e);
+	if (!rc)
+		t->r[t->n++] = *r;
+	return rc;
 }
 
 int kx_detail_set_other(const struct kx_lines *it, struct kx_detail_table *t,
@@ -200,15 +175,12 @@ int kx_detail_set_other(const struct kx_lines *it, struct kx_detail_table *t,
 				     "duplicate 'other' line (first on line "
 				     "%u)",
 				     t->other_line);
-	rc = parse_count(it, count, &t->other, e);
-	if (rc)
-		return rc;
-	if (t->sum > UINT64_MAX - t->other)
-		return kx_lines_fail(it, e,
-				     "sum of the counts overflows 64 bits");
-	t->sum += t->other;
-	t->other_line = it->lineno;
-	return 0;
+	rc = kx_field_u64(it, "count", count, &t->other, e);
+	if (!rc)
+		rc = kx_add_sum(it, &t->sum, t->other, e);
+	if (!rc)
+		t->other_line = it->lineno;
+	return rc;
 }
 
 static int cmp_rows(const void *a, const void *b)
@@ -219,30 +191,6 @@ static int cmp_rows(const void *a, const void *b)
 void kx_detail_sort(struct kx_detail_table *t)
 {
 	qsort(t->r, t->n, sizeof(t->r[0]), cmp_rows);
-}
-
-/* The header line: '#' and the kind's words, split on spaces. */
-static int check_header(const struct kx_lines *it, enum kx_detail_kind k,
-			const char *line, size_t n, struct kx_err *e)
-{
-	struct kx_field f[KX_FIELDS_MAX], want[KX_FIELDS_MAX];
-	const char *h = infos[k].header;
-	char q[QUOTE_MAX * 2];
-	int nf, nw, i;
-
-	if (!n || line[0] != '#')
-		return kx_lines_fail(it, e,
-				     "expected the header line '# %s' first",
-				     h);
-	nf = kx_split(line + 1, n - 1, f, KX_FIELDS_MAX);
-	nw = kx_split(h, strlen(h), want, KX_FIELDS_MAX);
-	for (i = 0; nf == nw && i < nf; i++)
-		if (f[i].n != want[i].n || memcmp(f[i].p, want[i].p, f[i].n))
-			break;
-	if (nf == nw && i == nf)
-		return 0;
-	kx_quote(q, sizeof(q), line, n);
-	return kx_lines_fail(it, e, "bad header '%s' (expected '# %s')", q, h);
 }
 
 int kx_parse_detail(enum kx_detail_kind k, const char *buf, size_t len,
@@ -259,24 +207,8 @@ int kx_parse_detail(enum kx_detail_kind k, const char *buf, size_t len,
 
 	kx_detail_begin(t, k);
 	kx_lines_init(&it, buf, len, fname);
-	if (len == 0) {
-		it.lineno = 1;
-		return kx_lines_fail(&it, e,
-				     "empty file (expected the header line "
-				     "'# %s')",
-				     info->header);
-	}
-	while ((rc = kx_lines_next(&it, &line, &n, e)) == 1) {
-		if (it.lineno == 1) {
-			rc = check_header(&it, k, line, n, e);
-			if (rc)
-				return rc;
-			continue;
-		}
-		if (n && line[0] == '#')
-			return kx_lines_fail(&it, e,
-					     "'#' line is only allowed as the "
-					     "first line (the header)");
+	while ((rc = kx_lines_next_row(&it, info->header, NULL, &line, &n,
+				       e)) == 1) {
 		nf = kx_split(line, n, f, KX_FIELDS_MAX);
 		if (nf && kx_field_is(&f[0], "other")) {
 			if (nf != 2)
@@ -330,34 +262,40 @@ const char *kx_detail_name(enum kx_detail_kind k,
 	return NULL;
 }
 
+/* the key as in the file ("0x0000001b read") or, desc, for messages
+ * ("MSR 0x0000001b read") */
+static const char *key_str(enum kx_detail_kind k,
+			   const struct kx_detail_row *r, int desc, char *buf,
+			   size_t size)
+{
+	const char *access = access_word(k, r->write);
+
+	if (k == KX_DET_MSR)
+		snprintf(buf, size, desc ? "MSR 0x%08x %s" : "0x%08x %s",
+			 (unsigned)r->key, access);
+	else if (k == KX_DET_IO)
+		snprintf(buf, size,
+			 desc ? "port 0x%04x size %u %s" : "0x%04x %u %s",
+			 (unsigned)r->key, (unsigned)r->size, access);
+	else if (desc)
+		snprintf(buf, size, "vector %u", (unsigned)r->key);
+	else
+		snprintf(buf, size, "%u %s", (unsigned)r->key, r->name);
+	return buf;
+}
+
 const char *kx_detail_key_text(enum kx_detail_kind k,
 			       const struct kx_detail_row *r, char *buf,
 			       size_t size)
 {
-	if (k == KX_DET_MSR)
-		snprintf(buf, size, "0x%08x %s", (unsigned)r->key,
-			 r->write ? "write" : "read");
-	else if (k == KX_DET_IO)
-		snprintf(buf, size, "0x%04x %u %s", (unsigned)r->key,
-			 (unsigned)r->size, r->write ? "out" : "in");
-	else
-		snprintf(buf, size, "%u %s", (unsigned)r->key, r->name);
-	return buf;
+	return key_str(k, r, 0, buf, size);
 }
 
 const char *kx_detail_key_desc(enum kx_detail_kind k,
 			       const struct kx_detail_row *r, char *buf,
 			       size_t size)
 {
-	if (k == KX_DET_MSR)
-		snprintf(buf, size, "MSR 0x%08x %s", (unsigned)r->key,
-			 r->write ? "write" : "read");
-	else if (k == KX_DET_IO)
-		snprintf(buf, size, "port 0x%04x size %u %s", (unsigned)r->key,
-			 (unsigned)r->size, r->write ? "out" : "in");
-	else
-		snprintf(buf, size, "vector %u", (unsigned)r->key);
-	return buf;
+	return key_str(k, r, 1, buf, size);
 }
 
 void kx_detail_cells(enum kx_detail_kind k, const struct kx_detail_row *r,
@@ -369,11 +307,11 @@ void kx_detail_cells(enum kx_detail_kind k, const struct kx_detail_row *r,
 	if (k == KX_DET_MSR) {
 		snprintf(cells[0], 64, "0x%08x", (unsigned)r->key);
 		snprintf(cells[1], 64, "%s", name ? name : "-");
-		snprintf(cells[2], 64, "%s", r->write ? "write" : "read");
+		snprintf(cells[2], 64, "%s", access_word(k, r->write));
 	} else if (k == KX_DET_IO) {
 		snprintf(cells[0], 64, "0x%04x", (unsigned)r->key);
 		snprintf(cells[1], 64, "%u", (unsigned)r->size);
-		snprintf(cells[2], 64, "%s", r->write ? "out" : "in");
+		snprintf(cells[2], 64, "%s", access_word(k, r->write));
 	} else {
 		snprintf(cells[0], 64, "%u", (unsigned)r->key);
 		snprintf(cells[1], 64, "%s", r->name);
@@ -387,13 +325,13 @@ const char *kx_detail_short(enum kx_detail_kind k,
 	const char *name = kx_detail_name(k, r);
 
 	if (k == KX_DET_MSR && name)
-		snprintf(buf, size, "%s %s", name, r->write ? "write" : "read");
+		snprintf(buf, size, "%s %s", name, access_word(k, r->write));
 	else if (k == KX_DET_MSR)
 		snprintf(buf, size, "0x%08x %s", (unsigned)r->key,
-			 r->write ? "write" : "read");
+			 access_word(k, r->write));
 	else if (k == KX_DET_IO)
 		snprintf(buf, size, "0x%04x/%u %s", (unsigned)r->key,
-			 (unsigned)r->size, r->write ? "out" : "in");
+			 (unsigned)r->size, access_word(k, r->write));
 	else if (name)
 		snprintf(buf, size, "#%s", name);
 	else

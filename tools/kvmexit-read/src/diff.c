@@ -295,6 +295,17 @@ int kx_diff_vcpus(struct kx_diff *d, const char *name_a, const char *name_b,
 	return refuse(d, name_a, name_b, e);
 }
 
+int kx_counter_delta(uint64_t a, uint64_t b, uint64_t *delta, size_t *nreset)
+{
+	if (b < a) {
+		*delta = b;
+		(*nreset)++;
+		return 1;
+	}
+	*delta = b - a;
+	return 0;
+}
+
 /* The deltas of table ta -> tb (both sorted by key) into x. */
 static void diff_detail_table(const struct kx_detail_table *ta,
 			      const struct kx_detail_table *tb,
@@ -322,24 +333,14 @@ static void diff_detail_table(const struct kx_detail_table *ta,
 		}
 		if (c <= 0)
 			i++;
-		if (o->k.count < before) {
-			o->reset = 1;
-			o->delta = o->k.count;
-			x->nreset++;
-		} else {
-			o->delta = o->k.count - before;
-		}
+		o->reset = kx_counter_delta(before, o->k.count, &o->delta,
+					    &x->nreset);
 		/* at most B's count: the sum is at most B's, checked */
 		x->total += o->delta;
 		x->n++;
 	}
-	if (tb->other < ta->other) {
-		x->other_reset = 1;
-		x->other = tb->other;
-		x->nreset++;
-	} else {
-		x->other = tb->other - ta->other;
-	}
+	x->other_reset = kx_counter_delta(ta->other, tb->other, &x->other,
+					  &x->nreset);
 	x->total += x->other;
 }
 

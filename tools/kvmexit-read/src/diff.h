@@ -104,6 +104,11 @@ int kx_diff_detail(struct kx_diff *d, unsigned mask, const char *name_a,
 int kx_diff_user(struct kx_diff *d, const char *name_a, const char *name_b,
 		 int force, struct kx_err *e);
 
+/* The change of one counter from a to b into *delta: b - a, or b if it
+ * went down (a reset in between: then 1 is returned and *nreset counted). */
+int kx_counter_delta(uint64_t a, uint64_t b, uint64_t *delta,
+		     size_t *nreset);
+
 /* Fills idx with the indexes of the non-zero deltas of t (other left
  * out), largest first (ties by key); returns how many. */
 size_t kx_detail_diff_sorted(const struct kx_detail_diff *t, size_t *idx);

@@ -34,60 +34,22 @@ const char *kx_hist_edges_text(void)
 	return text;
 }
 
-static int parse_u64_field(const struct kx_lines *it, const char *what,
-			   const struct kx_field *f, uint64_t *v,
-			   struct kx_err *e)
-{
-	char q[QUOTE_MAX];
-	int rc = kx_parse_u64(f->p, f->n, v);
-
-	if (!rc)
-		return 0;
-	kx_quote(q, sizeof(q), f->p, f->n);
-	return kx_lines_fail(it, e, "%s '%s' %s", what, q,
-			     rc == -2 ? "does not fit in 64 bits" :
-					"is not an unsigned decimal number");
-}
-
 int kx_hist_row_from_fields(const struct kx_lines *it,
 			    const struct kx_field *f, struct kx_hist_row *r,
 			    struct kx_err *e)
 {
-	char q[QUOTE_MAX], what[32];
+	char what[32];
 	int i, rc;
 
 	memset(r, 0, sizeof(*r));
 	r->lineno = it->lineno;
-	if (kx_check_word(f[1].p, f[1].n, KX_NAME_MAX)) {
-		kx_quote(q, sizeof(q), f[1].p, f[1].n);
-		return kx_lines_fail(it, e,
-				     "bad reason name '%s' (1 to %d printable "
-				     "characters expected)",
-				     q, KX_NAME_MAX - 1);
-	}
-	memcpy(r->name, f[1].p, f[1].n);
-	r->name[f[1].n] = '\0';
-	if (kx_field_is(&f[0], "-")) {
-		if (!kx_field_is(&f[1], "other"))
-			return kx_lines_fail(it, e,
-					     "code '-' is only for the 'other' "
-					     "line, not '%s'",
-					     r->name);
-		r->is_other = 1;
-	} else if (kx_parse_code(f[0].p, f[0].n, &r->code)) {
-		kx_quote(q, sizeof(q), f[0].p, f[0].n);
-		return kx_lines_fail(it, e,
-				     "bad code '%s' (expected 0x and 4 to 16 "
-				     "hex digits, or '-')",
-				     q);
-	} else if (kx_field_is(&f[1], "other")) {
-		return kx_lines_fail(it, e,
-				     "the 'other' line must have code '-'");
-	}
-	rc = parse_u64_field(it, "min_ns", &f[2], &r->min, e);
+	rc = kx_code_name_from_fields(it, f, &r->code, &r->is_other, r->name,
+				      e);
+	if (!rc)
+		rc = kx_field_u64(it, "min_ns", &f[2], &r->min, e);
 	for (i = 0; !rc && i < KX_HIST_BUCKETS; i++) {
 		snprintf(what, sizeof(what), "bucket %d count", i);
-		rc = parse_u64_field(it, what, &f[3 + i], &r->b[i], e);
+		rc = kx_field_u64(it, what, &f[3 + i], &r->b[i], e);
 		if (!rc && r->count > UINT64_MAX - r->b[i])
 			rc = kx_lines_fail(it, e,
 					   "sum of the buckets overflows 64 "
@@ -197,7 +159,19 @@ int kx_hist_finish(const struct kx_lines *it, const struct kx_counters *c,
 	return 0;
 }
 
-/* The header line: '#', "code name min_ns" and the 24 bucket edges. */
+/* "code name min_ns 256 512 ... +Inf": the header without '#' */
+static const char *header_text(void)
+{
+	static char text[320];
+
+	if (!text[0])
+		snprintf(text, sizeof(text), "code name min_ns %s",
+			 kx_hist_edges_text());
+	return text;
+}
+
+/* The header line, after its '#': "code name min_ns" and the 24 bucket
+ * edges. */
 static int check_header(const struct kx_lines *it, const char *line,
 			size_t n, struct kx_err *e)
 {
@@ -206,11 +180,6 @@ static int check_header(const struct kx_lines *it, const char *line,
 	char q[QUOTE_MAX], want[24];
 	int nf, i;
 
-	if (!n || line[0] != '#')
-		return kx_lines_fail(it, e,
-				     "expected the header line '# code name "
-				     "min_ns %s' first",
-				     kx_hist_edges_text());
 	nf = kx_split(line + 1, n - 1, f, KX_HIST_FIELDS + 1);
 	for (i = 0; i < 3; i++) {
 		if (i >= nf)
@@ -265,24 +234,8 @@ static int parse_hist(const char *buf, size_t len, const char *fname,
 
 	kx_lines_init(&it, buf, len, fname);
 	it.max = KX_HIST_LINE_MAX;
-	if (len == 0) {
-		it.lineno = 1;
-		return kx_lines_fail(&it, e,
-				     "empty file (expected the header line "
-				     "'# code name min_ns %s')",
-				     kx_hist_edges_text());
-	}
-	while ((rc = kx_lines_next(&it, &line, &n, e)) == 1) {
-		if (it.lineno == 1) {
-			rc = check_header(&it, line, n, e);
-			if (rc)
-				return rc;
-			continue;
-		}
-		if (n && line[0] == '#')
-			return kx_lines_fail(&it, e,
-					     "'#' line is only allowed as the "
-					     "first line (the header)");
+	while ((rc = kx_lines_next_row(&it, header_text(), check_header, &line,
+				       &n, e)) == 1) {
 		nf = kx_split(line, n, f, KX_HIST_FIELDS + 1);
 		if (nf != KX_HIST_FIELDS)
 			return kx_lines_fail(&it, e,
@@ -320,6 +273,30 @@ int kx_parse_hist(const char *buf, size_t len, const char *fname,
 	return r;
 }
 
+/* "<hist_path>:<line>: <name>: the buckets add up to <count> timed exits,
+ * but <time_path> has <lo>" (or "had <lo> before and <hi> after"); for the
+ * "other" row: "the buckets of all lines add up to". */
+static int count_mismatch(const char *hist_path,
+			  const struct kx_hist_row *row, uint64_t count,
+			  const char *time_path, uint64_t lo, uint64_t hi,
+			  struct kx_err *e)
+{
+	char was[80];
+
+	if (lo == hi)
+		snprintf(was, sizeof(was), "has %llu", (unsigned long long)lo);
+	else
+		snprintf(was, sizeof(was), "had %llu before and %llu after",
+			 (unsigned long long)lo, (unsigned long long)hi);
+	return kx_fail(e, KX_EXIT_BADINPUT,
+		       "%s:%u: %s%s add up to %llu timed exits, but %s %s (the "
+		       "files disagree)",
+		       hist_path, row->lineno, row->is_other ? "" : row->name,
+		       row->is_other ? "the buckets of all lines" :
+				       ": the buckets",
+		       (unsigned long long)count, time_path, was);
+}
+
 int kx_hist_check_times(const struct kx_counters *t1,
 			const struct kx_counters *t2, const char *hist_path,
 			const char *time_path, int *racy, struct kx_err *e)
@@ -343,48 +320,14 @@ int kx_hist_check_times(const struct kx_counters *t1,
 			hi = t2->tcount_sum;
 			if (h->total >= lo && h->total <= hi)
 				continue;
-			if (lo == hi)
-				return kx_fail(e, KX_EXIT_BADINPUT,
-					       "%s:%u: the buckets of all lines "
-					       "add up to %llu timed exits, "
-					       "but %s has %llu (the files "
-					       "disagree)",
-					       hist_path, row->lineno,
-					       (unsigned long long)h->total,
-					       time_path,
-					       (unsigned long long)lo);
-			return kx_fail(e, KX_EXIT_BADINPUT,
-				       "%s:%u: the buckets of all lines add up "
-				       "to %llu timed exits, but %s had %llu "
-				       "before and %llu after (the files "
-				       "disagree)",
-				       hist_path, row->lineno,
-				       (unsigned long long)h->total, time_path,
-				       (unsigned long long)lo,
-				       (unsigned long long)hi);
+			return count_mismatch(hist_path, row, h->total,
+					      time_path, lo, hi, e);
 		}
 		lo = t1->r[row->reason].tcount;
 		hi = row->reason < t2->n ? t2->r[row->reason].tcount : 0;
-		if (row->count < lo || row->count > hi) {
-			if (lo == hi)
-				return kx_fail(e, KX_EXIT_BADINPUT,
-					       "%s:%u: %s: the buckets add up to "
-					       "%llu timed exits, but %s has "
-					       "%llu (the files disagree)",
-					       hist_path, row->lineno,
-					       row->name,
-					       (unsigned long long)row->count,
-					       time_path,
-					       (unsigned long long)lo);
-			return kx_fail(e, KX_EXIT_BADINPUT,
-				       "%s:%u: %s: the buckets add up to %llu "
-				       "timed exits, but %s had %llu before "
-				       "and %llu after (the files disagree)",
-				       hist_path, row->lineno, row->name,
-				       (unsigned long long)row->count,
-				       time_path, (unsigned long long)lo,
-				       (unsigned long long)hi);
-		}
+		if (row->count < lo || row->count > hi)
+			return count_mismatch(hist_path, row, row->count,
+					      time_path, lo, hi, e);
 		/* min <= average <= max: only of one moment */
 		if (lo != hi || !lo || t1->r[row->reason].tns !=
 					       t2->r[row->reason].tns)

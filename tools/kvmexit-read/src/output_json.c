@@ -390,12 +390,23 @@ static void json_delta(const struct kx_diff *d, uint64_t delta, int reset,
 	kx_buf_printf(b, ",\"reset\":%s", reset ? "true" : "false");
 }
 
+/* ,"member":{"total":N,"per_second":R|null: the start of a table's diff */
+static void json_total(const struct kx_diff *d, const char *member,
+		       uint64_t total, struct kx_buf *b)
+{
+	double r;
+	int ok = kx_diff_rate(d, total, &r);
+
+	kx_buf_printf(b, ",\"%s\":{\"total\":%llu,\"per_second\":", member,
+		      (unsigned long long)total);
+	json_double(b, ok ? r : 0, KX_RATE_DECIMALS, ok);
+}
+
 /* ,"msr":{"total":N,"per_second":R,"other":{delta},"rows":[{...,delta}]}
  * of each table diffed, rows with a non-zero delta, largest first */
 static void json_detail_diff(const struct kx_diff *d, struct kx_buf *b)
 {
 	size_t *idx, i, n;
-	double r;
 	int k;
 
 	for (k = 0; k < KX_DET_KINDS; k++) {
@@ -408,11 +419,7 @@ static void json_detail_diff(const struct kx_diff *d, struct kx_buf *b)
 			b->failed = 1;
 			return;
 		}
-		kx_buf_printf(b, ",\"%s\":{\"total\":%llu,\"per_second\":",
-			      kx_detail_info(k)->json,
-			      (unsigned long long)t->total);
-		json_double(b, kx_diff_rate(d, t->total, &r) ? r : 0,
-			    KX_RATE_DECIMALS, kx_diff_rate(d, t->total, &r));
+		json_total(d, kx_detail_info(k)->json, t->total, b);
 		kx_buf_puts(b, ",\"other\":{");
 		json_delta(d, t->other, t->other_reset, b);
 		kx_buf_puts(b, "},\"rows\":[");
@@ -498,7 +505,6 @@ static void json_user_diff(const struct kx_diff *d, struct kx_buf *b)
 {
 	const struct kx_user_diff *u = d->user;
 	unsigned idx[KX_USER_CODES], c, n = 0, i;
-	double r;
 
 	for (c = 0; c < KX_USER_CODES; c++)
 		if ((u->present >> c & 1) && u->delta[c])
@@ -506,11 +512,7 @@ static void json_user_diff(const struct kx_diff *d, struct kx_buf *b)
 	sort_delta = u->delta;
 	qsort(idx, n, sizeof(*idx), cmp_code_delta);
 	sort_delta = NULL;
-	kx_buf_printf(b, ",\"userspace_exits\":{\"total\":%llu,"
-		      "\"per_second\":",
-		      (unsigned long long)u->total);
-	json_double(b, kx_diff_rate(d, u->total, &r) ? r : 0,
-		    KX_RATE_DECIMALS, kx_diff_rate(d, u->total, &r));
+	json_total(d, "userspace_exits", u->total, b);
 	kx_buf_puts(b, ",\"error\":{");
 	json_delta(d, u->error, u->error_reset, b);
 	kx_buf_puts(b, "},\"other\":{");

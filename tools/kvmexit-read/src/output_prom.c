@@ -180,8 +180,8 @@ static void prom_hist_row(struct kx_buf *b, const struct kx_snapshot *s,
 	}
 }
 
-/* The histogram family's series of counters c (with histograms): each
- * reason with a row, then "other". */
+/* The histogram family's series of counters c: each reason with a row,
+ * then "other"; none without histograms (or times). */
 static void prom_hist(struct kx_buf *b, const struct kx_snapshot *s,
 		      const struct kx_counters *c, int vcpu)
 {
@@ -190,6 +190,8 @@ static void prom_hist(struct kx_buf *b, const struct kx_snapshot *s,
 	uint64_t omax, ons, ocount;
 	size_t k;
 
+	if (!c->has_time || !h)
+		return;
 	for (k = 0; k < h->n; k++) {
 		const struct kx_hist_row *row = &h->r[k];
 
@@ -205,8 +207,8 @@ static void prom_hist(struct kx_buf *b, const struct kx_snapshot *s,
 	}
 }
 
-/* kvm_exits_userspace_total of counters c (with a userspace table): the
- * codes with a line, then "error" and "other" (code "-") */
+/* kvm_exits_userspace_total of counters c: the codes with a line, then
+ * "error" and "other" (code "-"); none without a userspace table */
 static void prom_user(struct kx_buf *b, const struct kx_snapshot *s,
 		      const struct kx_counters *c, int vcpu)
 {
@@ -214,6 +216,8 @@ static void prom_user(struct kx_buf *b, const struct kx_snapshot *s,
 	const struct kx_user *u = c->user;
 	unsigned k;
 
+	if (!u)
+		return;
 	for (k = 0; k < KX_USER_CODES; k++) {
 		if (!(u->present >> k & 1))
 			continue;
@@ -229,6 +233,25 @@ static void prom_user(struct kx_buf *b, const struct kx_snapshot *s,
 	kx_buf_printf(b, "%s{reason=\"other\",code=\"-\",", metric);
 	labels_tail(b, s, vcpu);
 	kx_buf_printf(b, " %llu\n", (unsigned long long)u->other);
+}
+
+/* A family: its # HELP and # TYPE lines (header), then the series of
+ * each set of counters of s (its own, then its vCPUs') */
+static void prom_family(struct kx_buf *b, const struct kx_snapshot *s,
+			const char *header,
+			void (*series)(struct kx_buf *b,
+				       const struct kx_snapshot *s,
+				       const struct kx_counters *c, int vcpu))
+{
+	const struct kx_counters *c;
+	size_t i;
+	int vcpu;
+
+	kx_buf_puts(b, header);
+	for (i = 0; i <= s->nvcpu; i++) {
+		c = set_of(s, i, &vcpu);
+		series(b, s, c, vcpu);
+	}
 }
 
 void kx_prom_counters(const struct kx_snapshot *s, struct kx_buf *b)
@@ -279,24 +302,20 @@ void kx_prom_counters(const struct kx_snapshot *s, struct kx_buf *b)
 		}
 	}
 	if (hist)
-		kx_buf_puts(b,
+		prom_family(b, s,
 			    "# HELP kvm_exit_handling_duration_seconds Handling "
 			    "time (exit to next entry) of KVM VM exits by exit "
 			    "reason, in log2 buckets (kvm_exits/time_hist); "
 			    "reason=\"other\": the reasons without a histogram "
 			    "row of their own.\n"
 			    "# TYPE kvm_exit_handling_duration_seconds "
-			    "histogram\n");
-	for (i = 0; hist && i <= s->nvcpu; i++) {
-		c = set_of(s, i, &vcpu);
-		if (c->has_time && c->hist)
-			prom_hist(b, s, c, vcpu);
-	}
+			    "histogram\n",
+			    prom_hist);
 	for (k = 0; s->det && k < KX_DET_KINDS; k++)
 		if (s->det->mask & KX_DETAIL_BIT(k))
 			prom_detail(s, &s->det->t[k], b);
 	if (user)
-		kx_buf_puts(b,
+		prom_family(b, s,
 			    "# HELP kvm_exits_userspace_total Returns of "
 			    "KVM_RUN to userspace by KVM_EXIT_* reason since "
 			    "boot or the last reset (kvm_exits/userspace_exits, "
@@ -305,10 +324,6 @@ void kx_prom_counters(const struct kx_snapshot *s, struct kx_buf *b)
 			    "counters); reason=\"error\": errors other than "
 			    "EINTR, reason=\"other\": exit reasons of 64 and "
 			    "above.\n"
-			    "# TYPE kvm_exits_userspace_total counter\n");
-	for (i = 0; user && i <= s->nvcpu; i++) {
-		c = set_of(s, i, &vcpu);
-		if (c->user)
-			prom_user(b, s, c, vcpu);
-	}
+			    "# TYPE kvm_exits_userspace_total counter\n",
+			    prom_user);
 }

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#define QUOTE_MAX 48
+
 void kx_lines_init(struct kx_lines *it, const char *buf, size_t len,
 		   const char *fname)
 {
@@ -57,6 +59,62 @@ int kx_lines_next(struct kx_lines *it, const char **line, size_t *n,
 	*line = start;
 	*n = len;
 	return 1;
+}
+
+/* header's words against the fields after '#' of the header line */
+static int header_words(const struct kx_lines *it, const char *header,
+			const char *line, size_t n, struct kx_err *e)
+{
+	struct kx_field f[KX_FIELDS_MAX], want[KX_FIELDS_MAX];
+	char q[QUOTE_MAX * 2];
+	int nf, nw, i;
+
+	nf = kx_split(line + 1, n - 1, f, KX_FIELDS_MAX);
+	nw = kx_split(header, strlen(header), want, KX_FIELDS_MAX);
+	for (i = 0; nf == nw && i < nf; i++)
+		if (f[i].n != want[i].n || memcmp(f[i].p, want[i].p, f[i].n))
+			break;
+	if (nf == nw && i == nf)
+		return 0;
+	kx_quote(q, sizeof(q), line, n);
+	return kx_lines_fail(it, e, "bad header '%s' (expected '# %s')", q,
+			     header);
+}
+
+int kx_lines_next_row(struct kx_lines *it, const char *header,
+		      int (*check)(const struct kx_lines *it, const char *line,
+				   size_t n, struct kx_err *e),
+		      const char **line, size_t *n, struct kx_err *e)
+{
+	int rc;
+
+	if (it->lineno == 0 && it->len == 0) {
+		it->lineno = 1;
+		return kx_lines_fail(it, e,
+				     "empty file (expected the header line "
+				     "'# %s')",
+				     header);
+	}
+	while ((rc = kx_lines_next(it, line, n, e)) == 1) {
+		if (it->lineno == 1) {
+			if (!*n || (*line)[0] != '#')
+				return kx_lines_fail(it, e,
+						     "expected the header line "
+						     "'# %s' first",
+						     header);
+			rc = check ? check(it, *line, *n, e) :
+				     header_words(it, header, *line, *n, e);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (*n && (*line)[0] == '#')
+			return kx_lines_fail(it, e,
+					     "'#' line is only allowed as the "
+					     "first line (the header)");
+		return 1;
+	}
+	return rc;
 }
 
 int kx_split(const char *line, size_t n, struct kx_field *f, int max)
@@ -121,12 +179,13 @@ int kx_hexval(char c)
 	return -1;
 }
 
-int kx_parse_code(const char *p, size_t n, uint64_t *v)
+int kx_parse_hex(const char *p, size_t n, size_t mind, size_t maxd,
+		 uint64_t *v)
 {
 	uint64_t x = 0;
 	size_t i;
 
-	if (n < 6 || n > 18 || p[0] != '0' || p[1] != 'x')
+	if (n < mind + 2 || n > maxd + 2 || p[0] != '0' || p[1] != 'x')
 		return -1;
 	for (i = 2; i < n; i++) {
 		int d = kx_hexval(p[i]);
@@ -139,6 +198,11 @@ int kx_parse_code(const char *p, size_t n, uint64_t *v)
 	return 0;
 }
 
+int kx_parse_code(const char *p, size_t n, uint64_t *v)
+{
+	return kx_parse_hex(p, n, 4, 16, v);
+}
+
 int kx_check_word(const char *p, size_t n, size_t max)
 {
 	size_t i;
@@ -148,6 +212,48 @@ int kx_check_word(const char *p, size_t n, size_t max)
 	for (i = 0; i < n; i++)
 		if ((unsigned char)p[i] <= 0x20 || (unsigned char)p[i] >= 0x7f)
 			return -1;
+	return 0;
+}
+
+int kx_field_u64(const struct kx_lines *it, const char *what,
+		 const struct kx_field *f, uint64_t *v, struct kx_err *e)
+{
+	char q[QUOTE_MAX];
+	int rc = kx_parse_u64(f->p, f->n, v);
+
+	if (!rc)
+		return 0;
+	kx_quote(q, sizeof(q), f->p, f->n);
+	return kx_lines_fail(it, e, "%s '%s' %s", what, q,
+			     rc == -2 ? "does not fit in 64 bits" :
+					"is not an unsigned decimal number");
+}
+
+int kx_add_sum(const struct kx_lines *it, uint64_t *sum, uint64_t v,
+	       struct kx_err *e)
+{
+	if (*sum > UINT64_MAX - v)
+		return kx_lines_fail(it, e,
+				     "sum of the counts overflows 64 bits");
+	*sum += v;
+	return 0;
+}
+
+int kx_field_word(const struct kx_lines *it, const char *what,
+		  const struct kx_field *f, size_t max, char *out,
+		  struct kx_err *e)
+{
+	char q[QUOTE_MAX];
+
+	if (kx_check_word(f->p, f->n, max)) {
+		kx_quote(q, sizeof(q), f->p, f->n);
+		return kx_lines_fail(it, e,
+				     "bad %s '%s' (1 to %zu printable "
+				     "characters expected)",
+				     what, q, max - 1);
+	}
+	memcpy(out, f->p, f->n);
+	out[f->n] = '\0';
 	return 0;
 }
 

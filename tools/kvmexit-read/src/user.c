@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diff.h"
+
 #define QUOTE_MAX 48
 #define HEADER "code name count"
 
@@ -20,28 +22,13 @@ const char *kx_user_name(const struct kx_user *u, unsigned c)
 	return u->name[c];
 }
 
-static int parse_count(const struct kx_lines *it, const struct kx_field *f,
-		       uint64_t *v, struct kx_err *e)
+/* the count of field f into *v, added to the sum of u */
+static int add_count(const struct kx_lines *it, struct kx_user *u,
+		     const struct kx_field *f, uint64_t *v, struct kx_err *e)
 {
-	char q[QUOTE_MAX];
-	int rc = kx_parse_u64(f->p, f->n, v);
+	int rc = kx_field_u64(it, "count", f, v, e);
 
-	if (!rc)
-		return 0;
-	kx_quote(q, sizeof(q), f->p, f->n);
-	return kx_lines_fail(it, e, "count '%s' %s", q,
-			     rc == -2 ? "does not fit in 64 bits" :
-					"is not an unsigned decimal number");
-}
-
-static int add_sum(const struct kx_lines *it, struct kx_user *u, uint64_t v,
-		   struct kx_err *e)
-{
-	if (u->sum > UINT64_MAX - v)
-		return kx_lines_fail(it, e,
-				     "sum of the counts overflows 64 bits");
-	u->sum += v;
-	return 0;
+	return rc ? rc : kx_add_sum(it, &u->sum, *v, e);
 }
 
 /* "-" or "KVM_EXIT_" and capitals, digits and '_' */
@@ -76,9 +63,7 @@ int kx_user_line(const struct kx_lines *it, struct kx_user *u,
 				     "be the last one, line %u)",
 				     u->other_line);
 	if (nf == 2 && kx_field_is(&f[0], "other")) {
-		rc = parse_count(it, &f[1], &u->other, e);
-		if (!rc)
-			rc = add_sum(it, u, u->other, e);
+		rc = add_count(it, u, &f[1], &u->other, e);
 		if (!rc)
 			u->other_line = it->lineno;
 		return rc;
@@ -103,9 +88,7 @@ int kx_user_line(const struct kx_lines *it, struct kx_user *u,
 					     "duplicate '- error' line (first "
 					     "on line %u)",
 					     u->error_line);
-		rc = parse_count(it, &f[2], &u->error, e);
-		if (!rc)
-			rc = add_sum(it, u, u->error, e);
+		rc = add_count(it, u, &f[2], &u->error, e);
 		if (!rc)
 			u->error_line = it->lineno;
 		return rc;
@@ -134,9 +117,7 @@ int kx_user_line(const struct kx_lines *it, struct kx_user *u,
 				     "code line after the '- error' line (line "
 				     "%u), which comes after the codes",
 				     u->error_line);
-	rc = parse_count(it, &f[2], &v, e);
-	if (!rc)
-		rc = add_sum(it, u, v, e);
+	rc = add_count(it, u, &f[2], &v, e);
 	if (rc)
 		return rc;
 	u->present |= (uint64_t)1 << code;
@@ -160,26 +141,6 @@ int kx_user_finish(const struct kx_lines *it, const struct kx_user *u,
 	return 0;
 }
 
-static int check_header(const struct kx_lines *it, const char *line,
-			size_t n, struct kx_err *e)
-{
-	struct kx_field f[KX_FIELDS_MAX];
-	char q[QUOTE_MAX * 2];
-	int nf;
-
-	if (!n || line[0] != '#')
-		return kx_lines_fail(it, e,
-				     "expected the header line '# " HEADER
-				     "' first");
-	nf = kx_split(line + 1, n - 1, f, KX_FIELDS_MAX);
-	if (nf == 3 && kx_field_is(&f[0], "code") &&
-	    kx_field_is(&f[1], "name") && kx_field_is(&f[2], "count"))
-		return 0;
-	kx_quote(q, sizeof(q), line, n);
-	return kx_lines_fail(it, e, "bad header '%s' (expected '# " HEADER "')",
-			     q);
-}
-
 static int parse_user(const char *buf, size_t len, const char *fname,
 		      struct kx_user *u, struct kx_err *e)
 {
@@ -191,23 +152,7 @@ static int parse_user(const char *buf, size_t len, const char *fname,
 
 	kx_user_begin(u);
 	kx_lines_init(&it, buf, len, fname);
-	if (len == 0) {
-		it.lineno = 1;
-		return kx_lines_fail(&it, e,
-				     "empty file (expected the header line "
-				     "'# " HEADER "')");
-	}
-	while ((rc = kx_lines_next(&it, &line, &n, e)) == 1) {
-		if (it.lineno == 1) {
-			rc = check_header(&it, line, n, e);
-			if (rc)
-				return rc;
-			continue;
-		}
-		if (n && line[0] == '#')
-			return kx_lines_fail(&it, e,
-					     "'#' line is only allowed as the "
-					     "first line (the header)");
+	while ((rc = kx_lines_next_row(&it, HEADER, NULL, &line, &n, e)) == 1) {
 		rc = kx_user_line(&it, u, f, kx_split(line, n, f, KX_FIELDS_MAX),
 				  e);
 		if (rc)
@@ -257,29 +202,14 @@ void kx_user_diff(const struct kx_user *a, const struct kx_user *b,
 			after = 0;
 		memcpy(d->name[c], b->present >> c & 1 ? b->name[c] : a->name[c],
 		       KX_USER_NAME_MAX);
-		if (after < before) {
+		if (kx_counter_delta(before, after, &d->delta[c], &d->nreset))
 			d->reset |= (uint64_t)1 << c;
-			d->delta[c] = after;
-			d->nreset++;
-		} else {
-			d->delta[c] = after - before;
-		}
 		/* each at most B's count: the sum is at most B's, checked */
 		d->total += d->delta[c];
 	}
-	if (b->error < a->error) {
-		d->error_reset = 1;
-		d->error = b->error;
-		d->nreset++;
-	} else {
-		d->error = b->error - a->error;
-	}
-	if (b->other < a->other) {
-		d->other_reset = 1;
-		d->other = b->other;
-		d->nreset++;
-	} else {
-		d->other = b->other - a->other;
-	}
+	d->error_reset = kx_counter_delta(a->error, b->error, &d->error,
+					  &d->nreset);
+	d->other_reset = kx_counter_delta(a->other, b->other, &d->other,
+					  &d->nreset);
 	d->total += d->error + d->other;
 }
