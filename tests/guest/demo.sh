@@ -1,6 +1,7 @@
 # The demo, inside the emulated host: reset, two workloads with a snapshot
 # after each, then what a user sees: the raw files, the tool's table, the
-# diff between the workloads, and the kernel log summary.
+# diff between the workloads, the kernel log summary, and the sub-reason
+# tables (which MSR, which port, which exception).
 d=/sys/kernel/debug/kvm_exits
 echo "== $(uname -r) on the emulated $(cat $d/vendor) host: kvmexit-read --reset"
 kvmexit-read --reset || exit 1
@@ -27,3 +28,15 @@ until dmesg | grep -q 'kvm_exits: [0-9]* exits (+' || [ $i -ge 5 ]; do
 	i=$((i + 1))
 done
 dmesg | grep 'kvm_exits:' | tail -3
+echo "== which MSR, which port, which exception: exit_stats_detail=Y, then"
+echo "   kvm-exitgen --cpuid 0 --io 200 --msr 300 --wrmsr 100 --in 50 --ud 10"
+echo Y >/sys/module/kvm/parameters/exit_stats_detail
+kvmexit-read --reset >/dev/null || exit 1
+kvm-exitgen --cpuid 0 --io 200 --msr 300 --wrmsr 100 --in 50 --ud 10 >/dev/null || exit 1
+echo "== kvmexit-read --msr"
+kvmexit-read --msr
+echo "== kvmexit-read --io"
+kvmexit-read --io
+echo "== kvmexit-read --exceptions"
+kvmexit-read --exceptions
+echo N >/sys/module/kvm/parameters/exit_stats_detail
